@@ -1,0 +1,11 @@
+//! Pieces the pages share.
+
+mod layout;
+mod product_card;
+mod product_viewer;
+mod quantity_picker;
+
+pub use layout::{SiteFooter, SiteHeader};
+pub use product_card::ProductCard;
+pub use product_viewer::ProductViewer;
+pub use quantity_picker::QuantityPicker;

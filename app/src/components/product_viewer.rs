@@ -1,0 +1,61 @@
+//! The product page's 3D view: a canvas the viewer module draws into.
+//!
+//! The canvas is rendered on the server with the viewer's config; once the
+//! page has hydrated, an effect (browser only) loads the viewer module and
+//! starts it. Catalog pages never render this, so they never download it.
+
+use crate::api::ViewerBoot;
+use crate::model::viewer::dom;
+use leptos::prelude::*;
+
+#[component]
+pub fn ProductViewer(boot: ViewerBoot) -> impl IntoView {
+    let config = serde_json::to_string(&boot.config).unwrap_or_default();
+    let label = boot.config.label.clone();
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| loader::load(&boot.module_js, &boot.module_wasm, dom::CANVAS_ID));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = boot;
+
+    view! {
+        <div class="viewer">
+            <canvas
+                id=dom::CANVAS_ID
+                data-viewer=config
+                tabindex="0"
+                role="img"
+                aria-label=label
+                aria-describedby="viewer-help"
+            ></canvas>
+            <p id="viewer-help" class="viewer-help">
+                "Drag to turn the product; scroll to zoom."
+            </p>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod loader {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(inline_js = r#"
+        export function boot_viewer(js, wasm, canvasId) {
+            import(js)
+                .then((viewer) => viewer.default({ module_or_path: wasm }).then(() => viewer.start(canvasId)))
+                .catch((error) => {
+                    const canvas = document.getElementById(canvasId);
+                    if (!canvas) return;
+                    canvas.setAttribute("data-viewer-state", "error");
+                    canvas.setAttribute("data-viewer-error", "The 3D viewer could not start: " + error);
+                });
+        }
+    "#)]
+    extern "C" {
+        fn boot_viewer(js: &str, wasm: &str, canvas_id: &str);
+    }
+
+    pub fn load(js: &str, wasm: &str, canvas_id: &str) {
+        boot_viewer(js, wasm, canvas_id);
+    }
+}

@@ -1,0 +1,48 @@
+use crate::model::Money;
+use leptos::prelude::*;
+
+pub const MAX_QUANTITY: u32 = 10;
+
+/// Quantity stepper with a live line total: the page's first interactive
+/// element, and the proof that hydration worked.
+#[component]
+pub fn QuantityPicker(unit_price: Money) -> impl IntoView {
+    let (quantity, set_quantity) = signal(1u32);
+    let can_decrease = move || quantity.get() > 1;
+    let can_increase = move || quantity.get() < MAX_QUANTITY;
+    let total = move || {
+        Money::new(
+            unit_price.amount_minor * i64::from(quantity.get()),
+            unit_price.currency,
+        )
+        .to_string()
+    };
+    view! {
+        <div class="quantity-picker" role="group" aria-label="Quantity">
+            <button
+                type="button"
+                aria-label="One fewer"
+                data-testid="quantity-decrease"
+                disabled=move || !can_decrease()
+                on:click=move |_| set_quantity.update(|q| *q = q.saturating_sub(1).max(1))
+            >
+                "−"
+            </button>
+            <output data-testid="quantity" aria-live="polite">
+                {quantity}
+            </output>
+            <button
+                type="button"
+                aria-label="One more"
+                data-testid="quantity-increase"
+                disabled=move || !can_increase()
+                on:click=move |_| set_quantity.update(|q| *q = (*q + 1).min(MAX_QUANTITY))
+            >
+                "+"
+            </button>
+            <p class="line-total">
+                "Total " <strong data-testid="line-total">{total}</strong>
+            </p>
+        </div>
+    }
+}

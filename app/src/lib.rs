@@ -1,0 +1,78 @@
+//! Vitrine's pages: Leptos components rendered on the server (feature `ssr`)
+//! and hydrated in the browser (feature `hydrate`).
+//!
+//! - [`pages`]: one file per route;
+//! - [`components`]: pieces pages share;
+//! - [`api`]: server functions, each the only door from a page to the stores;
+//! - [`model`]: the shared types (re-exported from `vitrine-domain`, which the viewer uses too).
+
+pub mod api;
+pub mod components;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod services;
+
+/// The types server, pages and viewer share.
+pub use vitrine_domain as model;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// Hashed file names of the built front end (stylesheet, hydrate bundle,
+/// viewer module), written by the build next to them and read by the server.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SiteAssets {
+    /// Leptos output name, e.g. `vitrine.3f2a…`: the hydrate bundle is `<name>.js` + `<name>_bg.wasm`.
+    pub app_output_name: String,
+    pub stylesheet: String,
+    pub viewer_js: String,
+    pub viewer_wasm: String,
+}
+
+/// The HTML document around every page; rendered on the server only.
+pub fn shell(options: LeptosOptions, assets: SiteAssets) -> impl IntoView {
+    let pkg = format!("/{}", options.site_pkg_dir);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=format!("{pkg}/{}", assets.stylesheet) />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Vitrine".to_string() } else { format!("{title} · Vitrine") }
+        } />
+        <Router>
+            <components::SiteHeader />
+            <main>
+                <Routes fallback=|| view! { <pages::NotFound /> }>
+                    // Async: the whole page, <head> included, is rendered
+                    // before it is sent, so it works without JavaScript.
+                    <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:slug") view=pages::ProductPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <components::SiteFooter />
+        </Router>
+    }
+}

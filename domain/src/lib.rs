@@ -1,0 +1,16 @@
+//! Vitrine's domain: the types that server, pages and viewer share, and the
+//! rules that act on them. Plain Rust with no I/O, so it compiles to both the
+//! server and the browser and its rules are unit-tested natively.
+//!
+//! Storage sits behind the traits in [`store`]; the server supplies the
+//! SQL implementations, the pages reach them only through server functions.
+
+pub mod money;
+pub mod product;
+pub mod slug;
+pub mod store;
+pub mod viewer;
+
+pub use money::{Currency, Money};
+pub use product::{ProductDetail, ProductSummary};
+pub use slug::Slug;

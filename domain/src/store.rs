@@ -1,0 +1,21 @@
+//! The storage ports: one small trait per aggregate. The server implements
+//! them over SQLite and PostgreSQL (sqlx); pages reach them through server
+//! functions, never directly.
+
+use crate::{ProductDetail, ProductSummary, Slug};
+use async_trait::async_trait;
+
+/// A storage failure the caller cannot fix by changing its input.
+#[derive(Debug, thiserror::Error)]
+#[error("storage unavailable: {0}")]
+pub struct StoreError(pub String);
+
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Published products, newest first.
+    async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError>;
+    /// A published product, or `None` when no published product has this slug.
+    async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError>;
+    /// Round-trips to the database; backs `/readyz`.
+    async fn ping(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,51 @@
+//! The contract between the product page and the 3D viewer module.
+//!
+//! The page renders a `<canvas>` whose `data-viewer` attribute holds a
+//! [`ViewerConfig`] as JSON; the viewer reads it, and reports back through
+//! DOM events and `data-*` attributes on the same canvas (named in [`dom`]),
+//! which the page, people and Playwright all observe.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewerConfig {
+    /// URL of the GLB to show.
+    pub model_url: String,
+    /// Accessible name of the 3D view, e.g. "3D view of Sheen Chair".
+    pub label: String,
+}
+
+/// Names shared by the viewer (which sets them) and the page and tests (which read them).
+pub mod dom {
+    /// `id` of the product page's viewer canvas.
+    pub const CANVAS_ID: &str = "vitrine-viewer";
+    /// Attribute holding the [`super::ViewerConfig`] JSON.
+    pub const CONFIG_ATTR: &str = "data-viewer";
+    /// Attribute the viewer sets to its state: `loading`, `ready` or `error`.
+    pub const STATE_ATTR: &str = "data-viewer-state";
+    /// Attribute set on the first frame that shows the model: milliseconds since navigation start.
+    pub const FIRST_FRAME_ATTR: &str = "data-first-frame-ms";
+    /// Attribute counting frames rendered since the model appeared (tests wait on it after input).
+    pub const FRAMES_ATTR: &str = "data-frames";
+    /// Attribute with a person-readable error message when the viewer cannot show the model.
+    pub const ERROR_ATTR: &str = "data-viewer-error";
+    /// Event dispatched on the canvas with the first model frame (`detail.ms`).
+    pub const FIRST_FRAME_EVENT: &str = "vitrine:first-frame";
+    /// Event dispatched on the canvas when the viewer fails (`detail.message`).
+    pub const ERROR_EVENT: &str = "vitrine:viewer-error";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_round_trips_through_json() {
+        let config = ViewerConfig {
+            model_url: "/assets/abc.glb".into(),
+            label: "3D view of Sheen Chair".into(),
+        };
+        let json = serde_json::to_string(&config).unwrap();
+        assert_eq!(serde_json::from_str::<ViewerConfig>(&json).unwrap(), config);
+    }
+}

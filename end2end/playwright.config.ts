@@ -1,0 +1,60 @@
+// Playwright against the real server, in Debian's Chromium with WebGL2 on
+// SwiftShader. `./x test` builds everything and sets the variables below.
+import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const port = Number(process.env.VITRINE_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const server = process.env.VITRINE_SERVER_BIN;
+if (!server) throw new Error("VITRINE_SERVER_BIN is not set: run the browser tests with ./x test");
+// Every run starts from an empty database, seeded with the demo catalog.
+const dataDir = mkdtempSync(join(tmpdir(), "vitrine-e2e-"));
+
+export default defineConfig({
+  testDir: "./tests",
+  // Two cores and a software GPU: one browser at a time keeps timings honest.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    viewport: { width: 1024, height: 720 },
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: server,
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      VITRINE_ADDR: `127.0.0.1:${port}`,
+      VITRINE_DATA_DIR: dataDir,
+      VITRINE_SITE_ROOT: process.env.VITRINE_SITE_ROOT ?? "",
+      VITRINE_SEED_DIR: process.env.VITRINE_SEED_DIR ?? "../seed",
+      VITRINE_LOG_FORMAT: "json",
+      RUST_LOG: "warn",
+    },
+  },
+});

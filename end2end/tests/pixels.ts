@@ -1,0 +1,37 @@
+// Reading what the 3D viewer drew. WebGL canvases cannot be read back from the
+// page (the drawing buffer is not preserved), so tests screenshot the canvas.
+import type { Locator } from "@playwright/test";
+import { PNG } from "pngjs";
+
+export interface Shot {
+  png: PNG;
+}
+
+export async function shoot(canvas: Locator): Promise<Shot> {
+  return { png: PNG.sync.read(await canvas.screenshot()) };
+}
+
+/** Fraction of pixels that differ from the colour of the top-left corner (the clear colour). */
+export function nonBackgroundFraction({ png }: Shot): number {
+  const [r0, g0, b0] = png.data;
+  let differing = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const d = Math.abs(png.data[i] - r0) + Math.abs(png.data[i + 1] - g0) + Math.abs(png.data[i + 2] - b0);
+    if (d > 24) differing++;
+  }
+  return differing / (png.width * png.height);
+}
+
+/** Fraction of pixels that changed noticeably between two shots of the same size. */
+export function changedFraction(a: Shot, b: Shot): number {
+  if (a.png.width !== b.png.width || a.png.height !== b.png.height) return 1;
+  let changed = 0;
+  for (let i = 0; i < a.png.data.length; i += 4) {
+    const d =
+      Math.abs(a.png.data[i] - b.png.data[i]) +
+      Math.abs(a.png.data[i + 1] - b.png.data[i + 1]) +
+      Math.abs(a.png.data[i + 2] - b.png.data[i + 2]);
+    if (d > 24) changed++;
+  }
+  return changed / (a.png.width * a.png.height);
+}

@@ -1,0 +1,46 @@
+// A shopper opens a product and turns it in 3D.
+import { expect, test } from "@playwright/test";
+import { changedFraction, nonBackgroundFraction, shoot } from "../pixels";
+
+const PRODUCT = "sheen-chair";
+
+test("the viewer draws the model and a drag turns it", async ({ page }, testInfo) => {
+  const consoleErrors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
+  await page.goto(`/p/${PRODUCT}`);
+  const canvas = page.locator("canvas#vitrine-viewer");
+
+  // The viewer reports its first model frame on the canvas.
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  const firstFrameMs = Number(await canvas.getAttribute("data-first-frame-ms"));
+  expect(firstFrameMs).toBeGreaterThan(0);
+  console.log(`first viewer frame: ${firstFrameMs} ms after navigation`);
+  testInfo.annotations.push({ type: "first-frame-ms", description: String(firstFrameMs) });
+
+  const frames = async () => Number(await canvas.getAttribute("data-frames"));
+  const waitForFreshFrames = async (after: number) =>
+    expect.poll(frames, { timeout: 30_000 }).toBeGreaterThanOrEqual(after + 3);
+
+  await waitForFreshFrames(await frames());
+  const before = await shoot(canvas);
+  // The model covers a real part of the view: not a blank or background canvas.
+  expect(nonBackgroundFraction(before)).toBeGreaterThan(0.05);
+
+  // Drag horizontally across the middle of the canvas.
+  const box = (await canvas.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step++) {
+    await page.mouse.move(box.x + box.width * (0.3 + step * 0.05), y);
+  }
+  await page.mouse.up();
+  await waitForFreshFrames(await frames());
+
+  const after = await shoot(canvas);
+  expect(nonBackgroundFraction(after)).toBeGreaterThan(0.05);
+  expect(changedFraction(before, after)).toBeGreaterThan(0.02);
+  expect(consoleErrors.filter((e) => !e.includes("favicon"))).toEqual([]);
+});

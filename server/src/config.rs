@@ -1,0 +1,118 @@
+//! Settings, all from the environment (twelve-factor), with defaults that run
+//! the embedded storefront: SQLite under `data/`, assets served from `data/assets`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `VITRINE_ADDR`: where to listen (default 127.0.0.1:3000; port 0 picks a free one).
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://<data>/vitrine.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `VITRINE_DATA_DIR`: SQLite file and local asset store (default `data`).
+    pub data_dir: PathBuf,
+    /// `VITRINE_SITE_ROOT`: the built front end (`pkg/`, favicon…), default `site`.
+    pub site_root: PathBuf,
+    /// `ASSET_BASE_URL`: where pages point for 3D assets (default `/assets`, the CDN in production).
+    pub asset_base_url: String,
+    /// `VITRINE_SEED_DIR`: demo catalog seeded into an empty database (default `seed`; `none` disables).
+    pub seed_dir: Option<PathBuf>,
+    /// `VITRINE_LOG_FORMAT`: `json` (default) or `pretty`.
+    pub log_format: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    name: &'static str,
+    problem: String,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str, default: &str| lookup(name).unwrap_or_else(|| default.to_string());
+        let addr = get("VITRINE_ADDR", "127.0.0.1:3000");
+        let addr = addr.parse().map_err(|e| ConfigError {
+            name: "VITRINE_ADDR",
+            problem: format!("{addr:?} is not an address like 127.0.0.1:3000 ({e})"),
+        })?;
+        let data_dir = PathBuf::from(get("VITRINE_DATA_DIR", "data"));
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("vitrine.db").display()
+            )
+        });
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                problem: "must start with sqlite: or postgres://".into(),
+            });
+        }
+        let seed_dir = match get("VITRINE_SEED_DIR", "seed").as_str() {
+            "none" | "" => None,
+            dir => Some(PathBuf::from(dir)),
+        };
+        let log_format = get("VITRINE_LOG_FORMAT", "json");
+        if !matches!(log_format.as_str(), "json" | "pretty") {
+            return Err(ConfigError {
+                name: "VITRINE_LOG_FORMAT",
+                problem: format!("{log_format:?} is neither json nor pretty"),
+            });
+        }
+        Ok(Self {
+            addr,
+            database_url,
+            site_root: PathBuf::from(get("VITRINE_SITE_ROOT", "site")),
+            asset_base_url: get("ASSET_BASE_URL", "/assets")
+                .trim_end_matches('/')
+                .to_string(),
+            data_dir,
+            seed_dir,
+            log_format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_the_embedded_store_locally() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite://data/vitrine.db?mode=rwc");
+        assert_eq!(s.asset_base_url, "/assets");
+        assert_eq!(s.seed_dir, Some(PathBuf::from("seed")));
+    }
+
+    #[test]
+    fn rejects_bad_values_with_the_variable_named() {
+        let e = settings(&[("VITRINE_ADDR", "nope")]).unwrap_err();
+        assert!(e.to_string().starts_with("VITRINE_ADDR:"));
+        let e = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(e.to_string().starts_with("DATABASE_URL:"));
+    }
+
+    #[test]
+    fn trims_the_asset_base_url() {
+        let s = settings(&[("ASSET_BASE_URL", "https://cdn.example.com/")]).unwrap();
+        assert_eq!(s.asset_base_url, "https://cdn.example.com");
+    }
+}

@@ -1,0 +1,12 @@
+//! The Vitrine server: configuration, start-up, HTTP routes and the
+//! storage adapters behind the domain's store traits.
+
+pub mod assets;
+pub mod config;
+pub mod healthcheck;
+pub mod routes;
+pub mod seed;
+pub mod site;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,164 @@
+//! Building and running the application. [`Application::build`] binds the
+//! listener first and reports the real port, so tests start the real server
+//! on port 0.
+
+use crate::assets::LocalAssetStore;
+use crate::config::Settings;
+use crate::routes::{health, static_files};
+use crate::store::{self, Stores};
+use crate::{seed, site};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use vitrine_app::services::Services;
+use vitrine_app::{App, SiteAssets, shell};
+
+/// The axum router's state: what handlers and server functions reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub stores: Stores,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Site(#[from] site::SiteError),
+    #[error(transparent)]
+    Database(#[from] store::ConnectError),
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    #[error("cannot use the asset folder {0}: {1}")]
+    Assets(String, std::io::Error),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let site_assets = site::load(&settings.site_root)?;
+        let asset_dir = settings.data_dir.join("assets");
+        let local_assets = LocalAssetStore::open(&asset_dir)
+            .map_err(|e| StartError::Assets(asset_dir.display().to_string(), e))?;
+        let stores = store::connect(&settings.database_url, &settings.asset_base_url).await?;
+        if let (Some(seed_dir), Some(pool)) = (&settings.seed_dir, &stores.sqlite) {
+            let added = seed::seed_if_empty(pool, &local_assets, seed_dir).await?;
+            if added > 0 {
+                tracing::info!(products = added, "seeded the demo catalog");
+            }
+        }
+
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .map_err(|e| StartError::Bind(settings.addr, e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(settings.addr, e))?;
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name(site_assets.app_output_name.clone())
+            .site_root(settings.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .env(leptos::config::Env::PROD)
+            .build();
+        let services = Services {
+            catalog: stores.catalog.clone(),
+            viewer_js_url: format!("/pkg/{}", site_assets.viewer_js),
+            viewer_wasm_url: format!("/pkg/{}", site_assets.viewer_wasm),
+        };
+        let state = AppState {
+            leptos_options: leptos_options.clone(),
+            stores,
+        };
+        let router = router(state, services, site_assets, &settings, &asset_dir);
+        Ok(Self { listener, router })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+fn router(
+    state: AppState,
+    services: Services,
+    site_assets: SiteAssets,
+    settings: &Settings,
+    asset_dir: &std::path::Path,
+) -> Router {
+    let routes = generate_route_list(App);
+    let provide_services = move || provide_context(services.clone());
+    let page_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone(), site_assets.clone())
+    };
+    let fallback_shell = {
+        let page_shell = page_shell.clone();
+        move |_: LeptosOptions| page_shell()
+    };
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/pkg", static_files::pkg(&settings.site_root))
+        .nest("/assets", static_files::assets(asset_dir))
+        .leptos_routes_with_context(&state, routes, provide_services.clone(), page_shell)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            provide_services,
+            fallback_shell,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,96 @@
+//! The real server, over HTTP: health, readiness, server-rendered pages, assets.
+
+mod common;
+
+use common::{seed_catalog, spawn_app};
+
+#[tokio::test]
+async fn healthz_says_ok() {
+    let app = spawn_app().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn readyz_is_ready_when_the_database_answers() {
+    let app = spawn_app().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn home_page_is_server_rendered_with_every_product() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("<title>Shop in 3D · Vitrine</title>"),
+        "{html}"
+    );
+    for product in seed_catalog().products {
+        assert!(html.contains(&product.title), "missing {}", product.title);
+        assert!(html.contains(&format!("href=\"/p/{}\"", product.slug)));
+    }
+    // The page hydrates, but catalog pages never reference the viewer module.
+    assert!(html.contains("/pkg/vitrine."));
+    assert!(!html.contains("/pkg/viewer."));
+}
+
+#[tokio::test]
+async fn product_page_renders_the_product_and_its_viewer_canvas() {
+    let app = spawn_app().await;
+    let html = app.get("/p/sheen-chair").await.text().await.unwrap();
+    assert!(html.contains("<title>Sheen Chair · Vitrine</title>"));
+    assert!(html.contains("$349.00"));
+    assert!(html.contains("id=\"vitrine-viewer\""));
+    assert!(
+        html.contains("/assets/"),
+        "the viewer config names the model URL"
+    );
+    assert!(html.contains("CC0 1.0"), "the model's credit is shown");
+}
+
+#[tokio::test]
+async fn unknown_products_and_pages_are_404_pages() {
+    let app = spawn_app().await;
+    for path in ["/p/no-such-product", "/p/NOT_A_SLUG", "/nowhere"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("We couldn't find that page")
+        );
+    }
+}
+
+#[tokio::test]
+async fn model_assets_are_served_immutable_and_cross_origin() {
+    let app = spawn_app().await;
+    let key = std::fs::read_dir(app.data_dir.path().join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|name| name.ends_with(".glb"))
+        .expect("seeding stored the models");
+    let response = app.get(&format!("/assets/{key}")).await;
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], b"glTF");
+    assert_eq!(app.get("/assets/missing.glb").await.status(), 404);
+}
