@@ -47,12 +47,9 @@ impl Slug {
                 slug.push('-');
             }
         }
-        let slug = slug.trim_end_matches('-');
-        Self::parse(
-            &slug[..slug.len().min(MAX_SLUG_LEN)]
-                .trim_end_matches('-')
-                .to_string(),
-        )
+        // Only ASCII was pushed, so cutting at a byte index is safe.
+        let cut = &slug[..slug.len().min(MAX_SLUG_LEN)];
+        Self::parse(cut.trim_end_matches('-'))
     }
 
     pub fn as_str(&self) -> &str {

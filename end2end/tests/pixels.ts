@@ -11,9 +11,27 @@ export async function shoot(canvas: Locator): Promise<Shot> {
   return { png: PNG.sync.read(await canvas.screenshot()) };
 }
 
-/** Fraction of pixels that differ from the colour of the top-left corner (the clear colour). */
-export function nonBackgroundFraction({ png }: Shot): number {
-  const [r0, g0, b0] = png.data;
+export type Rgb = [number, number, number];
+
+/** The most common colour: the viewer's clear colour while the model covers less than half the view. */
+export function backgroundOf({ png }: Shot): Rgb {
+  const counts = new Map<number, number>();
+  let best = 0;
+  let bestCount = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const key = (png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2];
+    const count = (counts.get(key) ?? 0) + 1;
+    counts.set(key, count);
+    if (count > bestCount) {
+      best = key;
+      bestCount = count;
+    }
+  }
+  return [(best >> 16) & 255, (best >> 8) & 255, best & 255];
+}
+
+/** Fraction of pixels that differ noticeably from the background colour. */
+export function nonBackgroundFraction({ png }: Shot, [r0, g0, b0]: Rgb): number {
   let differing = 0;
   for (let i = 0; i < png.data.length; i += 4) {
     const d = Math.abs(png.data[i] - r0) + Math.abs(png.data[i + 1] - g0) + Math.abs(png.data[i + 2] - b0);

@@ -1,10 +1,10 @@
 // A shopper opens a product and turns it in 3D.
 import { expect, test } from "@playwright/test";
-import { changedFraction, nonBackgroundFraction, shoot } from "../pixels";
+import { backgroundOf, changedFraction, nonBackgroundFraction, shoot } from "../pixels";
 
 const PRODUCT = "sheen-chair";
 
-test("the viewer draws the model and a drag turns it", async ({ page }, testInfo) => {
+test("the viewer draws the model, a drag turns it and the wheel zooms", async ({ page }, testInfo) => {
   const consoleErrors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
@@ -25,8 +25,12 @@ test("the viewer draws the model and a drag turns it", async ({ page }, testInfo
 
   await waitForFreshFrames(await frames());
   const before = await shoot(canvas);
-  // The model covers a real part of the view: not a blank or background canvas.
-  expect(nonBackgroundFraction(before)).toBeGreaterThan(0.05);
+  const background = backgroundOf(before);
+  // The model covers a real part of the view, and not all of it.
+  const covered = nonBackgroundFraction(before, background);
+  console.log(`model covers ${(covered * 100).toFixed(1)}% of the canvas; background rgb(${background})`);
+  expect(covered).toBeGreaterThan(0.05);
+  expect(covered).toBeLessThan(0.9);
 
   // Drag horizontally across the middle of the canvas.
   const box = (await canvas.boundingBox())!;
@@ -40,7 +44,16 @@ test("the viewer draws the model and a drag turns it", async ({ page }, testInfo
   await waitForFreshFrames(await frames());
 
   const after = await shoot(canvas);
-  expect(nonBackgroundFraction(after)).toBeGreaterThan(0.05);
+  expect(nonBackgroundFraction(after, background)).toBeGreaterThan(0.05);
   expect(changedFraction(before, after)).toBeGreaterThan(0.02);
+
+  // Scrolling up over the canvas zooms in: the model covers more of the view.
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.wheel(0, -400);
+  await waitForFreshFrames(await frames());
+  const zoomed = await shoot(canvas);
+  expect(nonBackgroundFraction(zoomed, background)).toBeGreaterThan(
+    nonBackgroundFraction(after, background) * 1.2,
+  );
   expect(consoleErrors.filter((e) => !e.includes("favicon"))).toEqual([]);
 });
