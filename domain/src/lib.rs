@@ -5,12 +5,21 @@
 //! Storage sits behind the traits in [`store`]; the server supplies the
 //! SQL implementations, the pages reach them only through server functions.
 
+pub mod cart;
+pub mod email;
 pub mod money;
+pub mod order;
+pub mod pricing;
 pub mod product;
+pub mod quantity;
+pub mod sku;
 pub mod slug;
 pub mod store;
 pub mod viewer;
 
+pub use email::Email;
 pub use money::{Currency, Money};
 pub use product::{ProductDetail, ProductSummary};
+pub use quantity::Quantity;
+pub use sku::Sku;
 pub use slug::Slug;

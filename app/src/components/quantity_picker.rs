@@ -1,7 +1,5 @@
-use crate::model::Money;
+use crate::model::{Money, Quantity};
 use leptos::prelude::*;
-
-pub const MAX_QUANTITY: u32 = 10;
 
 /// Quantity stepper with a live line total: the page's first interactive
 /// element, and the proof that hydration worked.
@@ -9,7 +7,7 @@ pub const MAX_QUANTITY: u32 = 10;
 pub fn QuantityPicker(unit_price: Money) -> impl IntoView {
     let (quantity, set_quantity) = signal(1u32);
     let can_decrease = move || quantity.get() > 1;
-    let can_increase = move || quantity.get() < MAX_QUANTITY;
+    let can_increase = move || quantity.get() < Quantity::MAX;
     let total = move || {
         Money::new(
             unit_price.amount_minor * i64::from(quantity.get()),
@@ -36,7 +34,7 @@ pub fn QuantityPicker(unit_price: Money) -> impl IntoView {
                 aria-label="One more"
                 data-testid="quantity-increase"
                 disabled=move || !can_increase()
-                on:click=move |_| set_quantity.update(|q| *q = (*q + 1).min(MAX_QUANTITY))
+                on:click=move |_| set_quantity.update(|q| *q = (*q + 1).min(Quantity::MAX))
             >
                 "+"
             </button>
