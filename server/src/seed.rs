@@ -3,8 +3,8 @@
 
 use crate::assets::LocalAssetStore;
 use serde::Deserialize;
-use sqlx::SqlitePool;
 use std::path::Path;
+use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
 use vitrine_domain::{Currency, Slug};
 
 #[derive(Debug, Deserialize)]
@@ -34,21 +34,18 @@ pub enum SeedError {
     #[error("the seed catalog is invalid: {0}")]
     Invalid(String),
     #[error("seeding the database failed: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
 }
 
 /// Seeds the catalog when it has no products; returns how many were added.
-/// Models go into the asset store first; the rows then go in one transaction,
-/// so a failure leaves the database as it was.
+/// Models go into the asset store first (content-addressed, so a retry is
+/// harmless); the rows then go in one transaction.
 pub async fn seed_if_empty(
-    pool: &SqlitePool,
+    catalog: &dyn CatalogStore,
     assets: &LocalAssetStore,
     seed_dir: &Path,
 ) -> Result<usize, SeedError> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
-        .fetch_one(pool)
-        .await?;
-    if count > 0 {
+    if !catalog.list_products().await?.is_empty() {
         return Ok(0);
     }
     let catalog_path = seed_dir.join("catalog.json");
@@ -56,11 +53,11 @@ pub async fn seed_if_empty(
         path: catalog_path.display().to_string(),
         source,
     })?;
-    let catalog: SeedCatalog =
+    let seed: SeedCatalog =
         serde_json::from_str(&text).map_err(|e| SeedError::Invalid(e.to_string()))?;
 
-    let mut rows = Vec::with_capacity(catalog.products.len());
-    for product in catalog.products {
+    let mut products = Vec::with_capacity(seed.products.len());
+    for product in seed.products {
         let slug = Slug::parse(&product.slug)
             .map_err(|e| SeedError::Invalid(format!("{:?}: {e}", product.slug)))?;
         let currency =
@@ -79,26 +76,17 @@ pub async fn seed_if_empty(
             }
             None => None,
         };
-        rows.push((slug, currency, model_key, product));
+        products.push(NewProduct {
+            slug,
+            title: product.title,
+            description: product.description,
+            price_minor: product.price_minor,
+            currency,
+            model_key,
+            model_credit: product.model_credit,
+        });
     }
-
-    let mut tx = pool.begin().await?;
-    // Inserted last-first: the listing shows newest first, i.e. in file order.
-    for (slug, currency, model_key, product) in rows.iter().rev() {
-        sqlx::query(
-            "INSERT INTO products (slug, title, description, price_minor, currency, model_key, model_credit)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
-        )
-        .bind(slug.as_str())
-        .bind(&product.title)
-        .bind(&product.description)
-        .bind(product.price_minor)
-        .bind(currency.code())
-        .bind(model_key)
-        .bind(&product.model_credit)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(rows.len())
+    // Listings show the newest first: insert last-first to keep the file's order.
+    products.reverse();
+    Ok(catalog.seed_if_empty(&products).await?)
 }

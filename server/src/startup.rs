@@ -58,8 +58,9 @@ impl Application {
         let local_assets = LocalAssetStore::open(&asset_dir)
             .map_err(|e| StartError::Assets(asset_dir.display().to_string(), e))?;
         let stores = store::connect(&settings.database_url, &settings.asset_base_url).await?;
-        if let (Some(seed_dir), Some(pool)) = (&settings.seed_dir, &stores.sqlite) {
-            let added = seed::seed_if_empty(pool, &local_assets, seed_dir).await?;
+        if let Some(seed_dir) = &settings.seed_dir {
+            let added =
+                seed::seed_if_empty(stores.catalog.as_ref(), &local_assets, seed_dir).await?;
             if added > 0 {
                 tracing::info!(products = added, "seeded the demo catalog");
             }

@@ -1,27 +1,52 @@
-//! The real server, over HTTP: health, readiness, server-rendered pages, assets.
+//! The real server, over HTTP, on SQLite and on PostgreSQL: health,
+//! readiness, server-rendered pages, 404s, assets.
 
 mod common;
 
-use common::{seed_catalog, spawn_app};
+use common::{Database, seed_catalog, spawn_app};
 
-#[tokio::test]
-async fn healthz_says_ok() {
-    let app = spawn_app().await;
+on_both_databases!(
+    healthz_says_ok,
+    readyz_is_ready_when_the_database_answers,
+    home_page_is_server_rendered_with_every_product,
+    product_page_renders_the_product_and_its_viewer_canvas,
+    unknown_products_and_pages_are_404_pages,
+    model_assets_are_served_immutable_and_cross_origin,
+);
+
+async fn healthz_says_ok(db: Database) {
+    let app = spawn_app(db).await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "ok");
 }
 
-#[tokio::test]
-async fn readyz_is_ready_when_the_database_answers() {
-    let app = spawn_app().await;
+async fn readyz_is_ready_when_the_database_answers(db: Database) {
+    let app = spawn_app(db).await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 200);
 }
 
 #[tokio::test]
-async fn home_page_is_server_rendered_with_every_product() {
-    let app = spawn_app().await;
+async fn readyz_turns_unavailable_when_the_database_goes_away() {
+    let Some(db) = Database::postgres().await else {
+        return;
+    };
+    let app = spawn_app(db).await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.lose_database();
+    let started = std::time::Instant::now();
+    assert_eq!(app.get("/readyz").await.status(), 503);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "readyz answers promptly"
+    );
+    // The process itself is still up.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+async fn home_page_is_server_rendered_with_every_product(db: Database) {
+    let app = spawn_app(db).await;
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
     assert!(
@@ -44,9 +69,8 @@ async fn home_page_is_server_rendered_with_every_product() {
     assert!(!html.contains("/pkg/viewer."));
 }
 
-#[tokio::test]
-async fn product_page_renders_the_product_and_its_viewer_canvas() {
-    let app = spawn_app().await;
+async fn product_page_renders_the_product_and_its_viewer_canvas(db: Database) {
+    let app = spawn_app(db).await;
     let html = app.get("/p/sheen-chair").await.text().await.unwrap();
     assert!(html.contains("<title>Sheen Chair · Vitrine</title>"));
     assert!(html.contains("$349.00"));
@@ -58,9 +82,8 @@ async fn product_page_renders_the_product_and_its_viewer_canvas() {
     assert!(html.contains("CC0 1.0"), "the model's credit is shown");
 }
 
-#[tokio::test]
-async fn unknown_products_and_pages_are_404_pages() {
-    let app = spawn_app().await;
+async fn unknown_products_and_pages_are_404_pages(db: Database) {
+    let app = spawn_app(db).await;
     for path in ["/p/no-such-product", "/p/NOT_A_SLUG", "/nowhere"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 404, "{path}");
@@ -74,9 +97,8 @@ async fn unknown_products_and_pages_are_404_pages() {
     }
 }
 
-#[tokio::test]
-async fn model_assets_are_served_immutable_and_cross_origin() {
-    let app = spawn_app().await;
+async fn model_assets_are_served_immutable_and_cross_origin(db: Database) {
+    let app = spawn_app(db).await;
     let key = std::fs::read_dir(app.data_dir.path().join("assets"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -2,6 +2,10 @@
 
 use crate::startup::AppState;
 use axum::{extract::State, http::StatusCode};
+use std::time::Duration;
+
+/// Load balancers time health checks out after a few seconds: answer first.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub async fn healthz() -> &'static str {
     "ok"

@@ -1,16 +1,18 @@
-//! Storage adapters behind the domain's store traits. SQLite is the embedded
-//! default; PostgreSQL arrives with the commerce core.
+//! Storage adapters behind the domain's store traits: SQLite (the embedded
+//! default) and PostgreSQL, chosen by `DATABASE_URL`. Row shapes and their
+//! conversion to domain types are shared (`rows`); only the SQL differs.
 
+pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;
 use vitrine_domain::store::CatalogStore;
 
-/// The stores the server runs with, chosen from `DATABASE_URL`.
+/// The stores the server runs with.
 #[derive(Clone)]
 pub struct Stores {
     pub catalog: Arc<dyn CatalogStore>,
-    pub sqlite: Option<sqlx::SqlitePool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -19,18 +21,16 @@ pub enum ConnectError {
     Open { url: String, source: sqlx::Error },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("DATABASE_URL {0:?}: PostgreSQL support is not built yet; use sqlite://")]
-    Unsupported(String),
 }
 
-/// Opens (creating if needed) and migrates the database named by `url`.
+/// Opens (creating an SQLite file if needed) and migrates the database at `url`.
 pub async fn connect(url: &str, asset_base_url: &str) -> Result<Stores, ConnectError> {
-    if !url.starts_with("sqlite:") {
-        return Err(ConnectError::Unsupported(url.to_string()));
-    }
-    let pool = sqlite::open(url).await?;
-    Ok(Stores {
-        catalog: Arc::new(sqlite::SqliteCatalog::new(pool.clone(), asset_base_url)),
-        sqlite: Some(pool),
-    })
+    let catalog: Arc<dyn CatalogStore> = if url.starts_with("postgres") {
+        let pool = postgres::open(url).await?;
+        Arc::new(postgres::PgCatalog::new(pool, asset_base_url))
+    } else {
+        let pool = sqlite::open(url).await?;
+        Arc::new(sqlite::SqliteCatalog::new(pool, asset_base_url))
+    };
+    Ok(Stores { catalog })
 }

@@ -1,13 +1,14 @@
 //! SQLite adapters: the embedded default, one file under `data/`.
 
 use super::ConnectError;
+use super::rows::{ProductDetailRow, ProductSummaryRow, store_error};
 use async_trait::async_trait;
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
-use vitrine_domain::store::{CatalogStore, StoreError};
-use vitrine_domain::{Currency, Money, ProductDetail, ProductSummary, Slug};
+use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
+use vitrine_domain::{ProductDetail, ProductSummary, Slug};
 
 pub async fn open(url: &str) -> Result<SqlitePool, ConnectError> {
     let open_error = |source| ConnectError::Open {
@@ -47,62 +48,74 @@ impl SqliteCatalog {
     }
 }
 
-fn store_error(e: sqlx::Error) -> StoreError {
-    StoreError(e.to_string())
-}
-
-fn money(row: &sqlx::sqlite::SqliteRow) -> Result<Money, StoreError> {
-    let currency: String = row.get("currency");
-    let currency = Currency::parse(&currency).map_err(|e| StoreError(e.to_string()))?;
-    Ok(Money::new(row.get("price_minor"), currency))
-}
-
-fn slug(row: &sqlx::sqlite::SqliteRow) -> Result<Slug, StoreError> {
-    let raw: String = row.get("slug");
-    Slug::parse(&raw).map_err(|e| StoreError(format!("stored slug {raw:?}: {e}")))
-}
-
 #[async_trait]
 impl CatalogStore for SqliteCatalog {
     async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, ProductSummaryRow>(
             "SELECT slug, title, price_minor, currency, model_key IS NOT NULL AS has_model
              FROM products WHERE published = 1 ORDER BY created_at DESC, id DESC",
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(store_error)?;
-        rows.iter()
-            .map(|row| {
-                Ok(ProductSummary {
-                    slug: slug(row)?,
-                    title: row.get("title"),
-                    price_from: money(row)?,
-                    has_model: row.get("has_model"),
-                })
-            })
-            .collect()
+        .map_err(store_error)?
+        .into_iter()
+        .map(ProductSummaryRow::into_domain)
+        .collect()
     }
 
-    async fn product_by_slug(&self, slug_: &Slug) -> Result<Option<ProductDetail>, StoreError> {
-        let row = sqlx::query(
+    async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError> {
+        sqlx::query_as::<_, ProductDetailRow>(
             "SELECT slug, title, description, price_minor, currency, model_key, model_credit
              FROM products WHERE slug = ? AND published = 1",
         )
-        .bind(slug_.as_str())
+        .bind(slug.as_str())
         .fetch_optional(&self.pool)
         .await
-        .map_err(store_error)?;
-        let Some(row) = row else { return Ok(None) };
-        let model_key: Option<String> = row.get("model_key");
-        Ok(Some(ProductDetail {
-            slug: slug(&row)?,
-            title: row.get("title"),
-            description: row.get("description"),
-            price: money(&row)?,
-            model_url: model_key.map(|key| format!("{}/{key}", self.asset_base_url)),
-            model_credit: row.get("model_credit"),
-        }))
+        .map_err(store_error)?
+        .map(|row| row.into_domain(&self.asset_base_url))
+        .transpose()
+    }
+
+    async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError> {
+        // BEGIN IMMEDIATE takes the write lock up front, so two servers
+        // starting at once cannot both see an empty catalog.
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        let result: Result<usize, sqlx::Error> = async {
+            let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
+                .fetch_one(&mut *conn)
+                .await?;
+            if count > 0 {
+                return Ok(0);
+            }
+            for p in products {
+                sqlx::query(
+                    "INSERT INTO products
+                       (slug, title, description, price_minor, currency, model_key, model_credit)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(p.slug.as_str())
+                .bind(&p.title)
+                .bind(&p.description)
+                .bind(p.price_minor)
+                .bind(p.currency.code())
+                .bind(&p.model_key)
+                .bind(&p.model_credit)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(products.len())
+        }
+        .await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        sqlx::query(end)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        result.map_err(store_error)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,18 +1,86 @@
-//! Starts the real server on a free 127.0.0.1 port with a fresh data folder,
+//! Starts the real server on a free 127.0.0.1 port with a fresh database
+//! (an SQLite file, or a new PostgreSQL database) and a fresh data folder,
 //! seeded with the demo catalog.
 
+use sqlx::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use vitrine_server::config::Settings;
 use vitrine_server::startup::Application;
+
+/// Runs each named test once per database:
+/// `on_both_databases!(my_test);` needs `async fn my_test(db: Database)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::common::Database::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = $crate::common::Database::postgres().await {
+                    super::$name(db).await
+                }
+            }
+        }
+    )*};
+}
+
+pub enum Database {
+    Sqlite,
+    /// A server URL (the admin database); each test creates its own database there.
+    Postgres(String),
+}
+
+/// Where the PostgreSQL tests run. `./x test` makes sure it is up.
+pub fn postgres_admin_url() -> String {
+    std::env::var("VITRINE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres:vitrine@127.0.0.1:5432/postgres".into())
+}
+
+impl Database {
+    /// PostgreSQL, if it answers. If not, the test is skipped with a loud
+    /// message, unless `VITRINE_REQUIRE_POSTGRES=1` (as `./x test` sets), where it fails.
+    pub async fn postgres() -> Option<Database> {
+        let url = postgres_admin_url();
+        match sqlx::PgConnection::connect(&url).await {
+            Ok(conn) => {
+                let _ = conn.close().await;
+                Some(Database::Postgres(url))
+            }
+            Err(e) if std::env::var("VITRINE_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+                panic!("PostgreSQL at {url} is required but unreachable: {e}")
+            }
+            Err(e) => {
+                eprintln!(
+                    "\n*** SKIPPING a PostgreSQL test: {url} is unreachable ({e}). \
+                     Run ./x test, which starts PostgreSQL. ***\n"
+                );
+                None
+            }
+        }
+    }
+}
 
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     _site_dir: Option<tempfile::TempDir>,
+    _database: Option<TestPostgresDatabase>,
 }
 
 impl TestApp {
+    /// PostgreSQL only: takes the server's database away under it.
+    pub fn lose_database(&self) {
+        self._database
+            .as_ref()
+            .expect("only PostgreSQL test apps can lose their database")
+            .drop_now();
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))
@@ -29,7 +97,70 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-pub async fn spawn_app() -> TestApp {
+/// A PostgreSQL database made for one test and dropped after it.
+struct TestPostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl TestPostgresDatabase {
+    async fn create(admin_url: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "vitrine_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        Self {
+            admin_url: admin_url.to_string(),
+            name,
+        }
+    }
+
+    fn url(&self) -> String {
+        let base = self.admin_url.rsplit_once('/').unwrap().0;
+        format!("{base}/{}", self.name)
+    }
+}
+
+impl TestPostgresDatabase {
+    /// Drops the database now, cutting the server off from it.
+    fn drop_now(&self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs outside async: use a short-lived runtime on its own thread.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+impl Drop for TestPostgresDatabase {
+    fn drop(&mut self) {
+        self.drop_now();
+    }
+}
+
+pub async fn spawn_app(database: Database) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     // `./x test` points at the real built site; plain `cargo test` gets a site
     // manifest only: the HTML is the same, the bundles it names are not fetched here.
@@ -47,7 +178,11 @@ pub async fn spawn_app() -> TestApp {
             (dir.path().to_path_buf(), Some(dir))
         }
     };
-    let vars = [
+    let postgres = match &database {
+        Database::Sqlite => None,
+        Database::Postgres(admin_url) => Some(TestPostgresDatabase::create(admin_url).await),
+    };
+    let mut vars = vec![
         ("VITRINE_ADDR", "127.0.0.1:0".to_string()),
         ("VITRINE_DATA_DIR", data_dir.path().display().to_string()),
         ("VITRINE_SITE_ROOT", site_root.display().to_string()),
@@ -56,6 +191,9 @@ pub async fn spawn_app() -> TestApp {
             workspace_root().join("seed").display().to_string(),
         ),
     ];
+    if let Some(db) = &postgres {
+        vars.push(("DATABASE_URL", db.url()));
+    }
     let settings = Settings::from_lookup(|name| {
         vars.iter()
             .find(|(k, _)| *k == name)
@@ -76,6 +214,7 @@ pub async fn spawn_app() -> TestApp {
         client: reqwest::Client::new(),
         data_dir,
         _site_dir: site_dir,
+        _database: postgres,
     }
 }
 
