@@ -11,15 +11,16 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, String) {
-    match state.stores.catalog.ping().await {
-        Ok(()) => (StatusCode::OK, "ready".into()),
-        Err(e) => {
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match tokio::time::timeout(READY_TIMEOUT, state.stores.catalog.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database unreachable".into(),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+        Err(_) => {
+            tracing::warn!("not ready: the database did not answer in time");
+            (StatusCode::SERVICE_UNAVAILABLE, "database not answering")
         }
     }
 }
