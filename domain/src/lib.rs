@@ -19,7 +19,7 @@ pub mod viewer;
 
 pub use email::Email;
 pub use money::{Currency, Money};
-pub use product::{ProductDetail, ProductSummary};
+pub use product::{Availability, Category, ProductDetail, ProductSummary, Variant};
 pub use quantity::Quantity;
 pub use sku::Sku;
 pub use slug::Slug;

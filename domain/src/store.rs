@@ -2,7 +2,7 @@
 //! them over SQLite and PostgreSQL (sqlx); pages reach them through server
 //! functions, never directly.
 
-use crate::{Currency, ProductDetail, ProductSummary, Slug};
+use crate::{Category, Money, ProductDetail, ProductSummary, Sku, Slug};
 use async_trait::async_trait;
 
 /// A storage failure the caller cannot fix by changing its input.
@@ -10,17 +10,27 @@ use async_trait::async_trait;
 #[error("storage unavailable: {0}")]
 pub struct StoreError(pub String);
 
-/// A product to add to the catalog.
+/// A product to add to the catalog, with its variants.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewProduct {
     pub slug: Slug,
     pub title: String,
     pub description: String,
-    pub price_minor: i64,
-    pub currency: Currency,
+    pub category: Option<Category>,
+    pub variants: Vec<NewVariant>,
     /// Key of the product's GLB in the asset store.
     pub model_key: Option<String>,
     pub model_credit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewVariant {
+    pub sku: Sku,
+    pub name: String,
+    pub options: Vec<(String, String)>,
+    pub price: Money,
+    pub stock_on_hand: i64,
+    pub material_variant: Option<String>,
 }
 
 #[async_trait]

@@ -4,12 +4,19 @@
 use crate::assets::LocalAssetStore;
 use serde::Deserialize;
 use std::path::Path;
-use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
-use vitrine_domain::{Currency, Slug};
+use vitrine_domain::store::{CatalogStore, NewProduct, NewVariant, StoreError};
+use vitrine_domain::{Category, Currency, Money, Sku, Slug};
 
 #[derive(Debug, Deserialize)]
 struct SeedCatalog {
+    categories: Vec<SeedCategory>,
     products: Vec<SeedProduct>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SeedCategory {
+    slug: String,
+    name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -17,11 +24,24 @@ struct SeedProduct {
     slug: String,
     title: String,
     description: String,
-    price_minor: i64,
-    currency: String,
+    /// Slug of one of the catalog's categories.
+    category: Option<String>,
     /// GLB path relative to the seed folder.
     model: Option<String>,
     model_credit: Option<String>,
+    variants: Vec<SeedVariant>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SeedVariant {
+    sku: String,
+    name: String,
+    #[serde(default)]
+    options: Vec<(String, String)>,
+    price_minor: i64,
+    currency: String,
+    stock_on_hand: i64,
+    material_variant: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,12 +76,44 @@ pub async fn seed_if_empty(
     let seed: SeedCatalog =
         serde_json::from_str(&text).map_err(|e| SeedError::Invalid(e.to_string()))?;
 
+    let invalid =
+        |what: &str, e: &dyn std::fmt::Display| SeedError::Invalid(format!("{what}: {e}"));
+    let mut categories = Vec::new();
+    for c in seed.categories {
+        let slug = Slug::parse(&c.slug).map_err(|e| invalid(&c.slug, &e))?;
+        categories.push(Category { slug, name: c.name });
+    }
     let mut products = Vec::with_capacity(seed.products.len());
     for product in seed.products {
-        let slug = Slug::parse(&product.slug)
-            .map_err(|e| SeedError::Invalid(format!("{:?}: {e}", product.slug)))?;
-        let currency =
-            Currency::parse(&product.currency).map_err(|e| SeedError::Invalid(e.to_string()))?;
+        let slug = Slug::parse(&product.slug).map_err(|e| invalid(&product.slug, &e))?;
+        let category = match &product.category {
+            Some(wanted) => Some(
+                categories
+                    .iter()
+                    .find(|c| c.slug.as_str() == wanted)
+                    .cloned()
+                    .ok_or_else(|| invalid(&product.slug, &format!("no category {wanted:?}")))?,
+            ),
+            None => None,
+        };
+        if product.variants.is_empty() {
+            return Err(invalid(
+                &product.slug,
+                &"a product needs at least one variant",
+            ));
+        }
+        let mut variants = Vec::with_capacity(product.variants.len());
+        for v in product.variants {
+            let currency = Currency::parse(&v.currency).map_err(|e| invalid(&v.sku, &e))?;
+            variants.push(NewVariant {
+                sku: Sku::parse(&v.sku).map_err(|e| invalid(&v.sku, &e))?,
+                name: v.name,
+                options: v.options,
+                price: Money::new(v.price_minor, currency),
+                stock_on_hand: v.stock_on_hand,
+                material_variant: v.material_variant,
+            });
+        }
         let model_key = match &product.model {
             Some(model) => {
                 let path = seed_dir.join(model);
@@ -80,8 +132,8 @@ pub async fn seed_if_empty(
             slug,
             title: product.title,
             description: product.description,
-            price_minor: product.price_minor,
-            currency,
+            category,
+            variants,
             model_key,
             model_credit: product.model_credit,
         });

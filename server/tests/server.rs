@@ -11,6 +11,8 @@ on_both_databases!(
     home_page_is_server_rendered_with_every_product,
     product_page_renders_the_product_and_its_viewer_canvas,
     unknown_products_and_pages_are_404_pages,
+    the_variant_in_the_url_sets_price_and_stock,
+    product_pages_carry_structured_data_with_an_offer_per_variant,
     model_assets_are_served_immutable_and_cross_origin,
 );
 
@@ -115,4 +117,50 @@ async fn model_assets_are_served_immutable_and_cross_origin(db: Database) {
     let bytes = response.bytes().await.unwrap();
     assert_eq!(&bytes[..4], b"glTF");
     assert_eq!(app.get("/assets/missing.glb").await.status(), 404);
+}
+
+async fn the_variant_in_the_url_sets_price_and_stock(db: Database) {
+    let app = spawn_app(db).await;
+    // Without a variant, the first one in stock is shown.
+    let html = app.get("/p/glam-velvet-sofa").await.text().await.unwrap();
+    assert!(html.contains("$1,299.00") && html.contains("In stock"));
+    let html = app
+        .get("/p/glam-velvet-sofa?variant=GLAM-SOFA-GRAY")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("$1,249.00"), "the grey sofa's price");
+    assert!(html.contains("Only 3 left"));
+    let html = app
+        .get("/p/glam-velvet-sofa?variant=glam-sofa-black")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Out of stock"),
+        "SKUs match case-insensitively"
+    );
+    // An unknown variant falls back to the default rather than failing.
+    let response = app.get("/p/glam-velvet-sofa?variant=NOPE").await;
+    assert_eq!(response.status(), 200);
+}
+
+async fn product_pages_carry_structured_data_with_an_offer_per_variant(db: Database) {
+    let app = spawn_app(db).await;
+    let html = app.get("/p/glam-velvet-sofa").await.text().await.unwrap();
+    let start = html
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("JSON-LD present");
+    let json = &html[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    let data: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(data["@type"], "Product");
+    assert_eq!(data["name"], "Glam Velvet Sofa");
+    let offers = data["offers"].as_array().unwrap();
+    assert_eq!(offers.len(), 5);
+    assert_eq!(offers[0]["price"], "1299.00");
+    assert_eq!(offers[0]["priceCurrency"], "USD");
+    assert_eq!(offers[3]["availability"], "https://schema.org/OutOfStock");
 }

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 /// Quantity stepper with a live line total: the page's first interactive
 /// element, and the proof that hydration worked.
 #[component]
-pub fn QuantityPicker(unit_price: Money) -> impl IntoView {
+pub fn QuantityPicker(#[prop(into)] unit_price: Signal<Money>) -> impl IntoView {
     let (quantity, set_quantity) = signal(1u32);
     let can_decrease = move || quantity.get() > 1;
     let can_increase = move || quantity.get() < Quantity::MAX;
     let total = move || {
+        let unit_price = unit_price.get();
         Money::new(
             unit_price.amount_minor * i64::from(quantity.get()),
             unit_price.currency,

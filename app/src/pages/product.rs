@@ -1,11 +1,17 @@
-//! `/p/:slug`: one product, with its 3D view.
+//! `/p/:slug`: one product, with its 3D view and variant picker.
+//!
+//! The selected variant lives in the URL (`?variant=SKU`): the picker is a
+//! set of links, so it works without JavaScript, and with it the router
+//! updates price, stock and picker in place without reloading the 3D view.
 
 use crate::api::{ProductPageData, get_product};
 use crate::components::{ProductViewer, QuantityPicker};
+use crate::model::{Availability, ProductDetail, Variant};
 use crate::pages::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
@@ -28,24 +34,144 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn ProductView(data: ProductPageData) -> impl IntoView {
     let ProductPageData { product, viewer } = data;
-    let description = product.description.clone();
+    let query = use_query_map();
+    let product = StoredValue::new(product);
+    let selected = Memo::new(move |_| {
+        let sku = query.read().get("variant");
+        product.with_value(|p| p.variant_or_default(sku.as_deref()).cloned())
+    });
+    let price = Signal::derive(move || selected.get().map(|v| v.price));
+    let (title, description, credit, json_ld) = product.with_value(|p| {
+        (
+            p.title.clone(),
+            p.description.clone(),
+            p.model_credit.clone(),
+            structured_data(p),
+        )
+    });
+
     view! {
-        <Title text=product.title.clone() />
-        <Meta name="description" content=description />
+        <Title text=title.clone() />
+        <Meta name="description" content=description.clone() />
+        <script type="application/ld+json" inner_html=json_ld></script>
         <article class="product">
             <div class="product-media">
                 {match viewer {
                     Some(boot) => view! { <ProductViewer boot /> }.into_any(),
-                    None => view! { <p class="no-model">"No 3D model for this product yet."</p> }.into_any(),
+                    None => {
+                        view! { <p class="no-model">"No 3D model for this product yet."</p> }
+                            .into_any()
+                    }
                 }}
-                {product.model_credit.map(|credit| view! { <p class="credit">{credit}</p> })}
+                {credit.map(|credit| view! { <p class="credit">{credit}</p> })}
             </div>
             <div class="product-info">
-                <h1 data-testid="product-title">{product.title.clone()}</h1>
-                <p class="price" data-testid="price">{product.price.to_string()}</p>
-                <p class="description">{product.description.clone()}</p>
-                <QuantityPicker unit_price=product.price />
+                <h1 data-testid="product-title">{title}</h1>
+                <p class="price" data-testid="price">
+                    {move || price.get().map(|p| p.to_string()).unwrap_or_default()}
+                </p>
+                <p
+                    class=move || match selected.get().map(|v| v.availability()) {
+                        Some(Availability::InStock) => "availability",
+                        Some(Availability::Low(_)) => "availability low",
+                        _ => "availability out",
+                    }
+                    data-testid="availability"
+                >
+                    {move || selected.get().map(|v| v.availability().label()).unwrap_or_default()}
+                </p>
+                <p class="description">{description}</p>
+                <VariantPicker product selected />
+                {move || {
+                    price
+                        .get()
+                        .map(|unit_price| view! { <QuantityPicker unit_price /> })
+                }}
             </div>
         </article>
     }
+}
+
+/// Links to each variant of a product with more than one.
+#[component]
+fn VariantPicker(
+    product: StoredValue<ProductDetail>,
+    selected: Memo<Option<Variant>>,
+) -> impl IntoView {
+    let (slug, variants) = product.with_value(|p| (p.slug.clone(), p.variants.clone()));
+    if variants.len() < 2 {
+        return None;
+    }
+    let legend = variants[0]
+        .options
+        .first()
+        .map(|(name, _)| name.clone())
+        .unwrap_or_else(|| "Options".into());
+    let label = legend.clone();
+    Some(view! {
+        <nav class="variant-picker" aria-label=label>
+            <p class="variant-legend">{legend}</p>
+            <ul>
+                {variants
+                    .into_iter()
+                    .map(|v| {
+                        let sku = v.sku.to_string();
+                        let href = format!("/p/{slug}?variant={sku}");
+                        let is_selected = {
+                            let sku = sku.clone();
+                            Memo::new(move |_| selected.get().is_some_and(|s| s.sku.as_str() == sku))
+                        };
+                        let sold_out = v.stock_on_hand <= 0;
+                        view! {
+                            <li>
+                                <A
+                                    href=href
+                                    scroll=false
+                                    attr:data-testid="variant"
+                                    attr:data-sku=sku.clone()
+                                    attr:class=move || {
+                                        if is_selected.get() { "variant selected" } else { "variant" }
+                                    }
+                                    attr:aria-current=move || is_selected.get().then_some("true")
+                                >
+                                    {v.name.clone()}
+                                    {sold_out.then(|| view! { <span class="sold-out">" (sold out)"</span> })}
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    })
+}
+
+/// schema.org `Product` JSON-LD with one offer per variant, safe to inline
+/// in a `<script>`: `<` is escaped so no text can close the element.
+fn structured_data(product: &ProductDetail) -> String {
+    let offers: Vec<serde_json::Value> = product
+        .variants
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "@type": "Offer",
+                "sku": v.sku.as_str(),
+                "name": v.name,
+                "price": v.price.decimal_string(),
+                "priceCurrency": v.price.currency.code(),
+                "availability": v.availability().schema_org(),
+            })
+        })
+        .collect();
+    let mut data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": product.description,
+        "offers": offers,
+    });
+    if let Some(category) = &product.category {
+        data["category"] = category.name.clone().into();
+    }
+    data.to_string().replace('<', "\\u003c")
 }

@@ -1,7 +1,7 @@
 // A shopper browses the catalog: pages are complete without JavaScript
 // (server-rendered) and interactive with it (hydrated).
 import { expect, test } from "@playwright/test";
-import { seedProducts } from "../catalog";
+import { defaultVariant, dollars, seedProducts } from "../catalog";
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
@@ -21,7 +21,7 @@ test.describe("without JavaScript", () => {
     const product = seedProducts[0];
     await page.goto(`/p/${product.slug}`);
     await expect(page.getByTestId("product-title")).toHaveText(product.title);
-    await expect(page.getByTestId("price")).toContainText((product.price_minor / 100).toFixed(2));
+    await expect(page.getByTestId("price")).toHaveText(dollars(defaultVariant(product).price_minor));
     await expect(page.locator("canvas#vitrine-viewer")).toHaveCount(1);
   });
 
@@ -40,8 +40,7 @@ test("after hydration the quantity picker updates the line total", async ({ page
   await page.getByTestId("quantity-increase").click();
   await page.getByTestId("quantity-increase").click();
   await expect(page.getByTestId("quantity")).toHaveText("3");
-  const total = ((product.price_minor * 3) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 });
-  await expect(page.getByTestId("line-total")).toHaveText(`$${total}`);
+  await expect(page.getByTestId("line-total")).toHaveText(dollars(defaultVariant(product).price_minor * 3));
   await page.getByTestId("quantity-decrease").click();
   await expect(page.getByTestId("quantity")).toHaveText("2");
 });
@@ -55,4 +54,35 @@ test("catalog pages do not download the 3D viewer", async ({ page }) => {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await page.waitForLoadState("networkidle");
   expect(viewerRequests).toEqual([]);
+});
+
+test.describe("the variant picker", () => {
+  const sofa = seedProducts.find((p) => p.slug === "glam-velvet-sofa")!;
+  const gray = sofa.variants.find((v) => v.sku === "GLAM-SOFA-GRAY")!;
+
+  test("works without JavaScript: each variant is a link", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`/p/${sofa.slug}`);
+    await page.locator(`[data-testid=variant][data-sku=${gray.sku}]`).click();
+    await expect(page).toHaveURL(new RegExp(`variant=${gray.sku}$`));
+    await expect(page.getByTestId("price")).toHaveText(dollars(gray.price_minor));
+    await expect(page.getByTestId("availability")).toHaveText(`Only ${gray.stock_on_hand} left`);
+    await context.close();
+  });
+
+  test("with JavaScript it updates price and stock in place", async ({ page }) => {
+    await page.goto(`/p/${sofa.slug}`);
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    // Mark the document: a full reload would lose the mark.
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    await page.locator(`[data-testid=variant][data-sku=${gray.sku}]`).click();
+    await expect(page.getByTestId("price")).toHaveText(dollars(gray.price_minor));
+    await expect(page.getByTestId("availability")).toHaveText(`Only ${gray.stock_on_hand} left`);
+    await expect(page.locator(`[data-testid=variant][aria-current=true]`)).toHaveAttribute("data-sku", gray.sku);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    const black = sofa.variants.find((v) => v.stock_on_hand === 0)!;
+    await page.locator(`[data-testid=variant][data-sku=${black.sku}]`).click();
+    await expect(page.getByTestId("availability")).toHaveText("Out of stock");
+  });
 });

@@ -1,10 +1,10 @@
 //! PostgreSQL adapters: production (Aurora), and the same tests as SQLite.
 
 use super::ConnectError;
-use super::rows::{ProductDetailRow, ProductSummaryRow, store_error};
+use super::rows::{ProductDetailRow, ProductSummaryRow, VariantRow, options_json, store_error};
 use async_trait::async_trait;
-use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
 use vitrine_domain::{ProductDetail, ProductSummary, Slug};
@@ -51,12 +51,64 @@ impl PgCatalog {
     }
 }
 
+/// Inserts a product with its category and variants; the caller owns the transaction.
+async fn insert_product(conn: &mut PgConnection, p: &NewProduct) -> Result<i64, sqlx::Error> {
+    let category_id: Option<i64> = match &p.category {
+        Some(category) => Some(
+            sqlx::query_scalar(
+                "INSERT INTO categories (slug, name) VALUES ($1, $2)
+                 ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",
+            )
+            .bind(category.slug.as_str())
+            .bind(&category.name)
+            .fetch_one(&mut *conn)
+            .await?,
+        ),
+        None => None,
+    };
+    let product_id: i64 = sqlx::query_scalar(
+        "INSERT INTO products (slug, title, description, category_id, model_key, model_credit)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(p.slug.as_str())
+    .bind(&p.title)
+    .bind(&p.description)
+    .bind(category_id)
+    .bind(&p.model_key)
+    .bind(&p.model_credit)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (position, v) in p.variants.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO variants (product_id, position, sku, name, options, price_minor,
+                                   currency, stock_on_hand, material_variant)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(product_id)
+        .bind(position as i32)
+        .bind(v.sku.as_str())
+        .bind(&v.name)
+        .bind(options_json(&v.options))
+        .bind(v.price.amount_minor)
+        .bind(v.price.currency.code())
+        .bind(v.stock_on_hand)
+        .bind(&v.material_variant)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(product_id)
+}
+
 #[async_trait]
 impl CatalogStore for PgCatalog {
     async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError> {
         sqlx::query_as::<_, ProductSummaryRow>(
-            "SELECT slug, title, price_minor, currency, model_key IS NOT NULL AS has_model
-             FROM products WHERE published ORDER BY created_at DESC, id DESC",
+            "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
+                    MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
+             FROM products p JOIN variants v ON v.product_id = p.id
+             WHERE p.published
+             GROUP BY p.id
+             ORDER BY p.created_at DESC, p.id DESC",
         )
         .fetch_all(&self.pool)
         .await
@@ -67,16 +119,26 @@ impl CatalogStore for PgCatalog {
     }
 
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError> {
-        sqlx::query_as::<_, ProductDetailRow>(
-            "SELECT slug, title, description, price_minor, currency, model_key, model_credit
-             FROM products WHERE slug = $1 AND published",
+        let row = sqlx::query_as::<_, ProductDetailRow>(
+            "SELECT p.id, p.slug, p.title, p.description, c.slug AS category_slug,
+                    c.name AS category_name, p.model_key, p.model_credit
+             FROM products p LEFT JOIN categories c ON c.id = p.category_id
+             WHERE p.slug = $1 AND p.published",
         )
         .bind(slug.as_str())
         .fetch_optional(&self.pool)
         .await
-        .map_err(store_error)?
-        .map(|row| row.into_domain(&self.asset_base_url))
-        .transpose()
+        .map_err(store_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let variants = sqlx::query_as::<_, VariantRow>(
+            "SELECT id, sku, name, options, price_minor, currency, stock_on_hand, material_variant
+             FROM variants WHERE product_id = $1 ORDER BY position, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        row.into_domain(variants, &self.asset_base_url).map(Some)
     }
 
     async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError> {
@@ -94,21 +156,7 @@ impl CatalogStore for PgCatalog {
             return Ok(0);
         }
         for p in products {
-            sqlx::query(
-                "INSERT INTO products
-                   (slug, title, description, price_minor, currency, model_key, model_credit)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(p.slug.as_str())
-            .bind(&p.title)
-            .bind(&p.description)
-            .bind(p.price_minor)
-            .bind(p.currency.code())
-            .bind(&p.model_key)
-            .bind(&p.model_credit)
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            insert_product(&mut tx, p).await.map_err(store_error)?;
         }
         tx.commit().await.map_err(store_error)?;
         Ok(products.len())

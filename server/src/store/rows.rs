@@ -2,7 +2,9 @@
 //! The SQL differs per database; the shape of what comes back does not.
 
 use vitrine_domain::store::StoreError;
-use vitrine_domain::{Currency, Money, ProductDetail, ProductSummary, Slug};
+use vitrine_domain::{
+    Category, Currency, Money, ProductDetail, ProductSummary, Sku, Slug, Variant,
+};
 
 #[derive(sqlx::FromRow)]
 pub struct ProductSummaryRow {
@@ -15,21 +17,38 @@ pub struct ProductSummaryRow {
 
 #[derive(sqlx::FromRow)]
 pub struct ProductDetailRow {
+    pub id: i64,
     pub slug: String,
     pub title: String,
     pub description: String,
-    pub price_minor: i64,
-    pub currency: String,
+    pub category_slug: Option<String>,
+    pub category_name: Option<String>,
     pub model_key: Option<String>,
     pub model_credit: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+pub struct VariantRow {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub options: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub stock_on_hand: i64,
+    pub material_variant: Option<String>,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError(format!("stored {what} is invalid: {e}"))
+}
+
 fn slug(raw: String) -> Result<Slug, StoreError> {
-    Slug::parse(&raw).map_err(|e| StoreError(format!("stored slug {raw:?}: {e}")))
+    Slug::parse(&raw).map_err(|e| corrupt(&format!("slug {raw:?}"), e))
 }
 
 fn money(amount_minor: i64, currency: &str) -> Result<Money, StoreError> {
-    let currency = Currency::parse(currency).map_err(|e| StoreError(e.to_string()))?;
+    let currency = Currency::parse(currency).map_err(|e| corrupt("currency", e))?;
     Ok(Money::new(amount_minor, currency))
 }
 
@@ -44,18 +63,53 @@ impl ProductSummaryRow {
     }
 }
 
-impl ProductDetailRow {
-    /// Resolves the model's asset key against the asset base URL.
-    pub fn into_domain(self, asset_base_url: &str) -> Result<ProductDetail, StoreError> {
-        Ok(ProductDetail {
+impl VariantRow {
+    pub fn into_domain(self) -> Result<Variant, StoreError> {
+        Ok(Variant {
+            id: self.id,
+            sku: Sku::parse(&self.sku).map_err(|e| corrupt("SKU", e))?,
+            name: self.name,
+            options: serde_json::from_str(&self.options).map_err(|e| corrupt("options", e))?,
             price: money(self.price_minor, &self.currency)?,
+            stock_on_hand: self.stock_on_hand,
+            material_variant: self.material_variant,
+        })
+    }
+}
+
+impl ProductDetailRow {
+    /// Joins the product with its variants and resolves the model's asset
+    /// key against the asset base URL.
+    pub fn into_domain(
+        self,
+        variants: Vec<VariantRow>,
+        asset_base_url: &str,
+    ) -> Result<ProductDetail, StoreError> {
+        let category = match (self.category_slug, self.category_name) {
+            (Some(s), Some(name)) => Some(Category {
+                slug: slug(s)?,
+                name,
+            }),
+            _ => None,
+        };
+        Ok(ProductDetail {
             slug: slug(self.slug)?,
             title: self.title,
             description: self.description,
+            category,
+            variants: variants
+                .into_iter()
+                .map(VariantRow::into_domain)
+                .collect::<Result<_, _>>()?,
             model_url: self.model_key.map(|key| format!("{asset_base_url}/{key}")),
             model_credit: self.model_credit,
         })
     }
+}
+
+/// Option values as stored: a JSON array of `[name, value]` pairs.
+pub fn options_json(options: &[(String, String)]) -> String {
+    serde_json::to_string(options).expect("pairs of strings always serialise")
 }
 
 pub fn store_error(e: sqlx::Error) -> StoreError {

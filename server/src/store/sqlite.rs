@@ -1,10 +1,10 @@
 //! SQLite adapters: the embedded default, one file under `data/`.
 
 use super::ConnectError;
-use super::rows::{ProductDetailRow, ProductSummaryRow, store_error};
+use super::rows::{ProductDetailRow, ProductSummaryRow, VariantRow, options_json, store_error};
 use async_trait::async_trait;
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{SqliteConnection, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
@@ -48,12 +48,64 @@ impl SqliteCatalog {
     }
 }
 
+/// Inserts a product with its category and variants; the caller owns the transaction.
+async fn insert_product(conn: &mut SqliteConnection, p: &NewProduct) -> Result<i64, sqlx::Error> {
+    let category_id: Option<i64> = match &p.category {
+        Some(category) => Some(
+            sqlx::query_scalar(
+                "INSERT INTO categories (slug, name) VALUES (?, ?)
+                 ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",
+            )
+            .bind(category.slug.as_str())
+            .bind(&category.name)
+            .fetch_one(&mut *conn)
+            .await?,
+        ),
+        None => None,
+    };
+    let product_id: i64 = sqlx::query_scalar(
+        "INSERT INTO products (slug, title, description, category_id, model_key, model_credit)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(p.slug.as_str())
+    .bind(&p.title)
+    .bind(&p.description)
+    .bind(category_id)
+    .bind(&p.model_key)
+    .bind(&p.model_credit)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (position, v) in p.variants.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO variants (product_id, position, sku, name, options, price_minor,
+                                   currency, stock_on_hand, material_variant)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(product_id)
+        .bind(position as i64)
+        .bind(v.sku.as_str())
+        .bind(&v.name)
+        .bind(options_json(&v.options))
+        .bind(v.price.amount_minor)
+        .bind(v.price.currency.code())
+        .bind(v.stock_on_hand)
+        .bind(&v.material_variant)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(product_id)
+}
+
 #[async_trait]
 impl CatalogStore for SqliteCatalog {
     async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError> {
         sqlx::query_as::<_, ProductSummaryRow>(
-            "SELECT slug, title, price_minor, currency, model_key IS NOT NULL AS has_model
-             FROM products WHERE published = 1 ORDER BY created_at DESC, id DESC",
+            "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
+                    MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
+             FROM products p JOIN variants v ON v.product_id = p.id
+             WHERE p.published = 1
+             GROUP BY p.id
+             ORDER BY p.created_at DESC, p.id DESC",
         )
         .fetch_all(&self.pool)
         .await
@@ -64,16 +116,26 @@ impl CatalogStore for SqliteCatalog {
     }
 
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError> {
-        sqlx::query_as::<_, ProductDetailRow>(
-            "SELECT slug, title, description, price_minor, currency, model_key, model_credit
-             FROM products WHERE slug = ? AND published = 1",
+        let row = sqlx::query_as::<_, ProductDetailRow>(
+            "SELECT p.id, p.slug, p.title, p.description, c.slug AS category_slug,
+                    c.name AS category_name, p.model_key, p.model_credit
+             FROM products p LEFT JOIN categories c ON c.id = p.category_id
+             WHERE p.slug = ? AND p.published = 1",
         )
         .bind(slug.as_str())
         .fetch_optional(&self.pool)
         .await
-        .map_err(store_error)?
-        .map(|row| row.into_domain(&self.asset_base_url))
-        .transpose()
+        .map_err(store_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let variants = sqlx::query_as::<_, VariantRow>(
+            "SELECT id, sku, name, options, price_minor, currency, stock_on_hand, material_variant
+             FROM variants WHERE product_id = ? ORDER BY position, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        row.into_domain(variants, &self.asset_base_url).map(Some)
     }
 
     async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError> {
@@ -92,20 +154,7 @@ impl CatalogStore for SqliteCatalog {
                 return Ok(0);
             }
             for p in products {
-                sqlx::query(
-                    "INSERT INTO products
-                       (slug, title, description, price_minor, currency, model_key, model_credit)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(p.slug.as_str())
-                .bind(&p.title)
-                .bind(&p.description)
-                .bind(p.price_minor)
-                .bind(p.currency.code())
-                .bind(&p.model_key)
-                .bind(&p.model_credit)
-                .execute(&mut *conn)
-                .await?;
+                insert_product(&mut conn, p).await?;
             }
             Ok(products.len())
         }
