@@ -1,7 +1,7 @@
 //! Server functions: the pages' only way to the stores. Each runs on the
 //! server; in the browser it is an HTTP call with the same signature.
 
-use crate::model::{ProductDetail, ProductSummary, viewer::ViewerConfig};
+use crate::model::{Category, ProductDetail, ProductSummary, viewer::ViewerConfig};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,11 +21,11 @@ pub struct ProductPageData {
 
 #[server]
 pub async fn list_products() -> Result<Vec<ProductSummary>, ServerFnError> {
-    let services = crate::services::services()?;
-    services.catalog.list_products().await.map_err(|e| {
-        tracing::error!(error = %e, "listing products failed");
-        ServerFnError::new("The catalog is unavailable right now.")
-    })
+    crate::services::services()?
+        .catalog
+        .list_products()
+        .await
+        .map_err(unavailable)
 }
 
 /// `Ok(None)` when no published product has this slug (the page shows a 404).
@@ -36,10 +36,11 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
     let Ok(slug) = Slug::parse(&slug) else {
         return Ok(None);
     };
-    let product = services.catalog.product_by_slug(&slug).await.map_err(|e| {
-        tracing::error!(error = %e, %slug, "loading product failed");
-        ServerFnError::new("The catalog is unavailable right now.")
-    })?;
+    let product = services
+        .catalog
+        .product_by_slug(&slug)
+        .await
+        .map_err(unavailable)?;
     Ok(product.map(|product| {
         let viewer = product.model_url.clone().map(|model_url| ViewerBoot {
             module_js: services.viewer_js_url.clone(),
@@ -51,4 +52,57 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
         });
         ProductPageData { product, viewer }
     }))
+}
+
+/// What a search found, or why the query was refused (shown next to the field).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SearchResults {
+    Found(Vec<ProductSummary>),
+    Invalid(String),
+}
+
+/// Logs a storage failure; the shopper gets a message, not the details.
+#[cfg(feature = "ssr")]
+fn unavailable(e: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(error = %e, "catalog query failed");
+    ServerFnError::new("The catalog is unavailable right now.")
+}
+
+#[server]
+pub async fn list_categories() -> Result<Vec<Category>, ServerFnError> {
+    crate::services::services()?
+        .catalog
+        .categories()
+        .await
+        .map_err(unavailable)
+}
+
+/// `Ok(None)` when there is no such category (the page shows a 404).
+#[server]
+pub async fn get_category(
+    slug: String,
+) -> Result<Option<(Category, Vec<ProductSummary>)>, ServerFnError> {
+    use crate::model::Slug;
+    let Ok(slug) = Slug::parse(&slug) else {
+        return Ok(None);
+    };
+    crate::services::services()?
+        .catalog
+        .category(&slug)
+        .await
+        .map_err(unavailable)
+}
+
+#[server]
+pub async fn search_products(query: String) -> Result<SearchResults, ServerFnError> {
+    use crate::model::SearchQuery;
+    match SearchQuery::parse(&query) {
+        Err(e) => Ok(SearchResults::Invalid(e.to_string())),
+        Ok(query) => crate::services::services()?
+            .catalog
+            .search(&query)
+            .await
+            .map(SearchResults::Found)
+            .map_err(unavailable),
+    }
 }

@@ -70,6 +70,8 @@ pub fn App() -> impl IntoView {
                     // before it is sent, so it works without JavaScript.
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/p/:slug") view=pages::ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/c/:slug") view=pages::CategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <components::SiteFooter />

@@ -2,7 +2,7 @@
 //! them over SQLite and PostgreSQL (sqlx); pages reach them through server
 //! functions, never directly.
 
-use crate::{Category, Money, ProductDetail, ProductSummary, Sku, Slug};
+use crate::{Category, Money, ProductDetail, ProductSummary, SearchQuery, Sku, Slug};
 use async_trait::async_trait;
 
 /// A storage failure the caller cannot fix by changing its input.
@@ -37,6 +37,15 @@ pub struct NewVariant {
 pub trait CatalogStore: Send + Sync {
     /// Published products, newest first.
     async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError>;
+    /// Categories with at least one published product, by name.
+    async fn categories(&self) -> Result<Vec<Category>, StoreError>;
+    /// A category and its published products, newest first; `None` if there is no such category.
+    async fn category(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<(Category, Vec<ProductSummary>)>, StoreError>;
+    /// Published products matching every word (title, description, variant names), best first.
+    async fn search(&self, query: &SearchQuery) -> Result<Vec<ProductSummary>, StoreError>;
     /// A published product, or `None` when no published product has this slug.
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError>;
     /// Adds `products` in one transaction, but only into an empty catalog

@@ -13,6 +13,9 @@ on_both_databases!(
     unknown_products_and_pages_are_404_pages,
     the_variant_in_the_url_sets_price_and_stock,
     product_pages_carry_structured_data_with_an_offer_per_variant,
+    search_finds_titles_descriptions_variant_names_and_prefixes,
+    bad_searches_are_400s_with_the_reason_and_inert_markup,
+    category_pages_list_their_products,
     model_assets_are_served_immutable_and_cross_origin,
 );
 
@@ -163,4 +166,91 @@ async fn product_pages_carry_structured_data_with_an_offer_per_variant(db: Datab
     assert_eq!(offers[0]["price"], "1299.00");
     assert_eq!(offers[0]["priceCurrency"], "USD");
     assert_eq!(offers[3]["availability"], "https://schema.org/OutOfStock");
+}
+
+/// The product titles on a listing page, in order.
+fn card_titles(html: &str) -> Vec<String> {
+    html.split(r#"data-testid="product-card""#)
+        .skip(1)
+        .filter_map(|card| {
+            let start = card.find("<h2>")? + 4;
+            Some(card[start..start + card[start..].find("</h2>")?].to_string())
+        })
+        .collect()
+}
+
+async fn search_finds_titles_descriptions_variant_names_and_prefixes(db: Database) {
+    let app = spawn_app(db).await;
+    let search = |q: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(&format!("/search?q={q}")).await;
+            assert_eq!(response.status(), 200, "{q}");
+            card_titles(&response.text().await.unwrap())
+        }
+    };
+    // A title word, ranked first where it is in the title.
+    let velvet = search("velvet").await;
+    assert_eq!(velvet.first().map(String::as_str), Some("Glam Velvet Sofa"));
+    assert!(
+        velvet.contains(&"Sheen Chair".to_string()),
+        "variant names count: {velvet:?}"
+    );
+    // A variant name only.
+    assert_eq!(search("navy").await, ["Glam Velvet Sofa"]);
+    // Case, several words (all must match), and a description word by its prefix.
+    assert_eq!(search("SOFA").await, ["Glam Velvet Sofa"]);
+    assert_eq!(search("velvet+chair").await, ["Sheen Chair"]);
+    assert_eq!(search("mering").await, ["Stand Mixer"]);
+    assert!(search("zeppelin").await.is_empty());
+    let html = app.get("/search?q=zeppelin").await.text().await.unwrap();
+    assert!(html.contains("Nothing matches"));
+}
+
+async fn bad_searches_are_400s_with_the_reason_and_inert_markup(db: Database) {
+    let app = spawn_app(db).await;
+    let response = app.get("/search?q=%3F%21").await;
+    assert_eq!(response.status(), 400);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("type what you are looking for")
+    );
+    let long = "a".repeat(101);
+    let response = app.get(&format!("/search?q={long}")).await;
+    assert_eq!(response.status(), 400);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("at most 100 characters")
+    );
+    // Markup in the query is shown as text, never executed.
+    let response = app
+        .get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("<script>alert(1)"), "query echoed raw");
+    assert!(html.contains("&lt;script&gt;alert(1)"));
+    // No query: just the form.
+    assert_eq!(app.get("/search").await.status(), 200);
+}
+
+async fn category_pages_list_their_products(db: Database) {
+    let app = spawn_app(db).await;
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains(r#"href="/c/furniture""#));
+    let response = app.get("/c/furniture").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>Furniture · Vitrine</title>"));
+    let mut titles = card_titles(&html);
+    titles.sort();
+    assert_eq!(titles, ["Glam Velvet Sofa", "Sheen Chair", "Wicker Chair"]);
+    assert_eq!(app.get("/c/no-such-category").await.status(), 404);
+    assert_eq!(app.get("/c/Bad_Slug").await.status(), 404);
 }

@@ -2,10 +2,12 @@
 
 mod layout;
 mod product_card;
+mod product_grid;
 mod product_viewer;
 mod quantity_picker;
 
 pub use layout::{SiteFooter, SiteHeader};
 pub use product_card::ProductCard;
+pub use product_grid::ProductGrid;
 pub use product_viewer::ProductViewer;
 pub use quantity_picker::QuantityPicker;

@@ -86,3 +86,20 @@ test.describe("the variant picker", () => {
     await expect(page.getByTestId("availability")).toHaveText("Out of stock");
   });
 });
+
+test("a shopper finds a product by searching from the header", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("search-input").fill("velvet sofa");
+  await page.getByTestId("search-input").press("Enter");
+  await expect(page).toHaveURL(/\/search\?q=velvet\+sofa/);
+  await expect(page.getByTestId("result-count")).toHaveText("1 product matches “velvet sofa”");
+  await page.getByTestId("product-card").getByRole("link").click();
+  await expect(page.getByTestId("product-title")).toHaveText("Glam Velvet Sofa");
+});
+
+test("an empty search explains itself next to the field", async ({ page }) => {
+  const response = await page.goto("/search?q=%20%21");
+  expect(response?.status()).toBe(400);
+  await expect(page.getByTestId("search-error")).toHaveText("type what you are looking for");
+  await expect(page.locator("#search-q")).toHaveAttribute("aria-describedby", "search-q-error");
+});

@@ -1,13 +1,13 @@
 //! PostgreSQL adapters: production (Aurora), and the same tests as SQLite.
 
 use super::ConnectError;
-use super::rows::{ProductDetailRow, ProductSummaryRow, VariantRow, options_json, store_error};
+use super::rows::{ProductDetailRow, VariantRow, category, options_json, store_error, summaries};
 use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
-use vitrine_domain::{ProductDetail, ProductSummary, Slug};
+use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Slug};
 
 pub async fn open(url: &str) -> Result<PgPool, ConnectError> {
     let pool = PgPoolOptions::new()
@@ -50,6 +50,12 @@ impl PgCatalog {
         }
     }
 }
+
+/// Product cards: one row per published product, priced from its cheapest variant.
+const SUMMARY_SELECT: &str = "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
+        MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
+    FROM products p JOIN variants v ON v.product_id = p.id";
+const NEWEST_FIRST: &str = "GROUP BY p.id ORDER BY p.created_at DESC, p.id DESC";
 
 /// Inserts a product with its category and variants; the caller owns the transaction.
 async fn insert_product(conn: &mut PgConnection, p: &NewProduct) -> Result<i64, sqlx::Error> {
@@ -102,20 +108,62 @@ async fn insert_product(conn: &mut PgConnection, p: &NewProduct) -> Result<i64, 
 #[async_trait]
 impl CatalogStore for PgCatalog {
     async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError> {
-        sqlx::query_as::<_, ProductSummaryRow>(
-            "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
-                    MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
-             FROM products p JOIN variants v ON v.product_id = p.id
-             WHERE p.published
-             GROUP BY p.id
-             ORDER BY p.created_at DESC, p.id DESC",
+        summaries(
+            sqlx::query_as(&format!(
+                "{SUMMARY_SELECT} WHERE p.published {NEWEST_FIRST}"
+            ))
+            .fetch_all(&self.pool)
+            .await,
+        )
+    }
+
+    async fn categories(&self) -> Result<Vec<Category>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT c.slug, c.name FROM categories c
+             JOIN products p ON p.category_id = c.id
+             WHERE p.published ORDER BY c.name",
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(store_error)?
-        .into_iter()
-        .map(ProductSummaryRow::into_domain)
-        .collect()
+        .map_err(store_error)?;
+        rows.into_iter().map(category).collect()
+    }
+
+    async fn category(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<(Category, Vec<ProductSummary>)>, StoreError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT slug, name FROM categories WHERE slug = $1")
+                .bind(slug.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(store_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let products = summaries(
+            sqlx::query_as(&format!(
+                "{SUMMARY_SELECT} JOIN categories c ON c.id = p.category_id
+                 WHERE c.slug = $1 AND p.published {NEWEST_FIRST}"
+            ))
+            .bind(slug.as_str())
+            .fetch_all(&self.pool)
+            .await,
+        )?;
+        Ok(Some((category(row)?, products)))
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<Vec<ProductSummary>, StoreError> {
+        summaries(
+            sqlx::query_as(&format!(
+                "{SUMMARY_SELECT}
+             WHERE p.published AND p.search_document @@ to_tsquery('simple', $1)
+             GROUP BY p.id
+             ORDER BY ts_rank(p.search_document, to_tsquery('simple', $1)) DESC, p.id"
+            ))
+            .bind(query.tsquery())
+            .fetch_all(&self.pool)
+            .await,
+        )
     }
 
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError> {

@@ -112,6 +112,24 @@ pub fn options_json(options: &[(String, String)]) -> String {
     serde_json::to_string(options).expect("pairs of strings always serialise")
 }
 
+/// Converts a listing query's rows into product cards.
+pub fn summaries(
+    rows: Result<Vec<ProductSummaryRow>, sqlx::Error>,
+) -> Result<Vec<ProductSummary>, StoreError> {
+    rows.map_err(store_error)?
+        .into_iter()
+        .map(ProductSummaryRow::into_domain)
+        .collect()
+}
+
+/// A `(slug, name)` row as a category.
+pub fn category((slug_, name): (String, String)) -> Result<Category, StoreError> {
+    Ok(Category {
+        slug: slug(slug_)?,
+        name,
+    })
+}
+
 pub fn store_error(e: sqlx::Error) -> StoreError {
     StoreError(e.to_string())
 }
