@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the shipped size of the two wasm bundles (hydrate and 3D viewer):
-# raw cargo output, after wasm-bindgen + wasm-opt -Oz, and brotli -q 11 (what
-# browsers download), beside the budget the viewer issue sets (3 MB brotli).
+# raw cargo output, as shipped (after wasm-bindgen, plus wasm-opt -Oz for the
+# hydrate bundle only), and brotli -q 11 (what browsers download), beside the
+# budget the viewer issue sets (3 MB brotli).
 #
 #   bench/wasm-sizes.sh           # builds the release site first (slow when cold)
 #   bench/wasm-sizes.sh --no-build
@@ -17,7 +18,7 @@ field() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$SITE/pkg/site.json"; }
 size() { stat -c %s "$1"; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1000000 }'; }
 
-printf '%-10s %14s %16s %14s %14s\n' bundle raw wasm-opt brotli budget
+printf '%-10s %14s %16s %14s %14s\n' bundle raw shipped brotli budget
 row() { # row NAME CRATE_WASM SHIPPED_WASM BUDGET
   local raw opt br
   raw=$(size "$2"); opt=$(size "$3"); br=$(size "$3.br")
