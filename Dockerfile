@@ -20,7 +20,7 @@ COPY Cargo.lock ./
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock) \
  && cargo install wasm-bindgen-cli --version "=$version" --root /cache/tools
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
 COPY . .
