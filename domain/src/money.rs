@@ -7,6 +7,7 @@ use std::fmt;
 /// ISO 4217 currencies the store sells in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Currency {
     Usd,
     Eur,
@@ -46,6 +47,7 @@ pub struct UnknownCurrency(pub String);
 
 /// An amount of money: minor units (e.g. cents) of one currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     pub amount_minor: i64,
     pub currency: Currency,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One card in a product listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductSummary {
     pub slug: Slug,
     pub title: String,
@@ -14,6 +15,7 @@ pub struct ProductSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     pub slug: Slug,
     pub name: String,
@@ -21,12 +23,14 @@ pub struct Category {
 
 /// One purchasable version of a product: a colour, a size, a fabric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
     pub id: i64,
     pub sku: Sku,
     /// What shoppers see, e.g. "Navy".
     pub name: String,
     /// Option values, e.g. `[("Fabric", "Navy velvet")]`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>, example = json!([["Fabric", "Navy velvet"]])))]
     pub options: Vec<(String, String)>,
     pub price: Money,
     pub stock_on_hand: i64,
@@ -76,6 +80,7 @@ impl Availability {
 
 /// Everything the product page needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     pub slug: Slug,
     pub title: String,

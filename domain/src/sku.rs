@@ -6,6 +6,7 @@ use std::fmt;
 /// 1-64 characters of `A-Z`, `0-9`, `-`, `_`, `.`; stored upper-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sku(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,6 +8,7 @@ pub const MAX_SLUG_LEN: usize = 80;
 /// A product or category slug: 1-80 of `a-z`, `0-9` and single inner hyphens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Slug(String);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use crate::assets::LocalAssetStore;
 use crate::config::Settings;
-use crate::routes::{health, static_files};
+use crate::routes::{api, health, static_files};
 use crate::store::{self, Stores};
 use crate::{seed, site};
 use axum::Router;
@@ -131,6 +131,7 @@ fn router(
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest("/api/v1", api::router())
         .nest("/pkg", static_files::pkg(&settings.site_root))
         .nest("/assets", static_files::assets(asset_dir))
         .leptos_routes_with_context(&state, routes, provide_services.clone(), page_shell)
