@@ -2,6 +2,9 @@
 //! (an SQLite file, or a new PostgreSQL database) and a fresh data folder,
 //! seeded with the demo catalog.
 
+// Every test binary compiles this module and uses a different part of it.
+#![allow(dead_code)]
+
 use sqlx::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
