@@ -19,6 +19,12 @@ pub struct ProductPageData {
     pub viewer: Option<ViewerBoot>,
 }
 
+/// The origin shoppers reach the store at, for canonical links.
+#[server]
+pub async fn public_url() -> Result<String, ServerFnError> {
+    Ok(crate::services::services()?.public_url)
+}
+
 #[server]
 pub async fn list_products() -> Result<Vec<ProductSummary>, ServerFnError> {
     crate::services::services()?

@@ -58,6 +58,8 @@ pub fn shell(options: LeptosOptions, assets: SiteAssets) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let public_url: components::PublicUrl = Resource::new(|| (), |_| api::public_url());
+    provide_context(public_url);
     view! {
         <Title formatter=|title: String| {
             if title.is_empty() { "Vitrine".to_string() } else { format!("{title} · Vitrine") }

@@ -7,6 +7,8 @@ use vitrine_domain::store::CatalogStore;
 #[derive(Clone)]
 pub struct Services {
     pub catalog: Arc<dyn CatalogStore>,
+    /// The origin shoppers reach, e.g. `https://shop.example.com`, for canonical links.
+    pub public_url: String,
     /// URLs of the viewer module, so product pages can load it.
     pub viewer_js_url: String,
     pub viewer_wasm_url: String,

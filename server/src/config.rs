@@ -16,6 +16,9 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// `ASSET_BASE_URL`: where pages point for 3D assets (default `/assets`, the CDN in production).
     pub asset_base_url: String,
+    /// `VITRINE_PUBLIC_URL`: the origin shoppers reach, for canonical links
+    /// (e.g. `https://shop.example.com`; default `http://<bound address>`).
+    pub public_url: Option<String>,
     /// `VITRINE_SEED_DIR`: demo catalog seeded into an empty database (default `seed`; `none` disables).
     pub seed_dir: Option<PathBuf>,
     /// `VITRINE_LOG_FORMAT`: `json` (default) or `pretty`.
@@ -59,6 +62,18 @@ impl Settings {
             "none" | "" => None,
             dir => Some(PathBuf::from(dir)),
         };
+        let public_url = match lookup("VITRINE_PUBLIC_URL") {
+            None => None,
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                Some(url.trim_end_matches('/').to_string())
+            }
+            Some(url) => {
+                return Err(ConfigError {
+                    name: "VITRINE_PUBLIC_URL",
+                    problem: format!("{url:?} must start with https:// or http://"),
+                });
+            }
+        };
         let log_format = get("VITRINE_LOG_FORMAT", "json");
         if !matches!(log_format.as_str(), "json" | "pretty") {
             return Err(ConfigError {
@@ -73,6 +88,7 @@ impl Settings {
             asset_base_url: get("ASSET_BASE_URL", "/assets")
                 .trim_end_matches('/')
                 .to_string(),
+            public_url,
             data_dir,
             seed_dir,
             log_format,
@@ -108,6 +124,14 @@ mod tests {
         assert!(e.to_string().starts_with("VITRINE_ADDR:"));
         let e = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert!(e.to_string().starts_with("DATABASE_URL:"));
+    }
+
+    #[test]
+    fn public_url_must_be_http_and_loses_its_trailing_slash() {
+        let s = settings(&[("VITRINE_PUBLIC_URL", "https://shop.example.com/")]).unwrap();
+        assert_eq!(s.public_url.as_deref(), Some("https://shop.example.com"));
+        assert!(settings(&[("VITRINE_PUBLIC_URL", "shop.example.com")]).is_err());
+        assert_eq!(settings(&[]).unwrap().public_url, None);
     }
 
     #[test]

@@ -82,6 +82,10 @@ impl Application {
             .build();
         let services = Services {
             catalog: stores.catalog.clone(),
+            public_url: settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
             viewer_js_url: format!("/pkg/{}", site_assets.viewer_js),
             viewer_wasm_url: format!("/pkg/{}", site_assets.viewer_wasm),
         };

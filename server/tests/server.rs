@@ -16,6 +16,7 @@ on_both_databases!(
     search_finds_titles_descriptions_variant_names_and_prefixes,
     bad_searches_are_400s_with_the_reason_and_inert_markup,
     category_pages_list_their_products,
+    pages_name_one_canonical_url,
     model_assets_are_served_immutable_and_cross_origin,
 );
 
@@ -253,4 +254,39 @@ async fn category_pages_list_their_products(db: Database) {
     assert_eq!(titles, ["Glam Velvet Sofa", "Sheen Chair", "Wicker Chair"]);
     assert_eq!(app.get("/c/no-such-category").await.status(), 404);
     assert_eq!(app.get("/c/Bad_Slug").await.status(), 404);
+}
+
+async fn pages_name_one_canonical_url(db: Database) {
+    let app = spawn_app(db).await;
+    // The href of the <link> whose rel is canonical, whatever the attribute order.
+    let canonical = |html: &str| {
+        html.split("<link").skip(1).find_map(|tag| {
+            let tag = &tag[..tag.find('>')?];
+            if !tag.contains(r#"rel="canonical""#) {
+                return None;
+            }
+            let start = tag.find(r#"href=""#)? + 6;
+            Some(tag[start..start + tag[start..].find('"')?].to_string())
+        })
+    };
+    let home = app.get("/").await.text().await.unwrap();
+    assert_eq!(canonical(&home), Some(format!("{}/", app.address)));
+    // Every variant of a product shares the product's canonical URL.
+    let variant = app
+        .get("/p/glam-velvet-sofa?variant=GLAM-SOFA-GRAY")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        canonical(&variant),
+        Some(format!("{}/p/glam-velvet-sofa", app.address))
+    );
+    let category = app.get("/c/furniture").await.text().await.unwrap();
+    assert_eq!(
+        canonical(&category),
+        Some(format!("{}/c/furniture", app.address))
+    );
+    let search = app.get("/search?q=chair").await.text().await.unwrap();
+    assert!(search.contains(r#"<meta name="robots" content="noindex">"#));
 }

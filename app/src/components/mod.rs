@@ -1,11 +1,13 @@
 //! Pieces the pages share.
 
+mod canonical;
 mod layout;
 mod product_card;
 mod product_grid;
 mod product_viewer;
 mod quantity_picker;
 
+pub use canonical::{Canonical, PublicUrl};
 pub use layout::{SiteFooter, SiteHeader};
 pub use product_card::ProductCard;
 pub use product_grid::ProductGrid;

@@ -1,7 +1,7 @@
 //! `/c/:slug`: one category's products.
 
 use crate::api::get_category;
-use crate::components::ProductGrid;
+use crate::components::{Canonical, ProductGrid};
 use crate::pages::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -20,6 +20,7 @@ pub fn CategoryPage() -> impl IntoView {
                         let description = format!("{} you can turn around in 3D before you buy.", category.name);
                         view! {
                             <Title text=category.name.clone() />
+                            <Canonical path=format!("/c/{}", category.slug) />
                             <Meta name="description" content=description />
                             <section class="catalog">
                                 <h1>{category.name}</h1>

@@ -1,7 +1,7 @@
 //! `/`: the catalog, with links to each category.
 
 use crate::api::{list_categories, list_products};
-use crate::components::ProductGrid;
+use crate::components::{Canonical, ProductGrid};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -11,6 +11,7 @@ pub fn HomePage() -> impl IntoView {
     let categories = Resource::new(|| (), |_| list_categories());
     view! {
         <Title text="Shop in 3D" />
+        <Canonical path="/" />
         <Meta
             name="description"
             content="Furniture, footwear and homeware you can turn around in 3D before you buy."

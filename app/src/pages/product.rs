@@ -5,7 +5,7 @@
 //! updates price, stock and picker in place without reloading the 3D view.
 
 use crate::api::{ProductPageData, get_product};
-use crate::components::{ProductViewer, QuantityPicker};
+use crate::components::{Canonical, ProductViewer, QuantityPicker};
 use crate::model::{Availability, ProductDetail, Variant};
 use crate::pages::NotFound;
 use leptos::prelude::*;
@@ -41,8 +41,9 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
         product.with_value(|p| p.variant_or_default(sku.as_deref()).cloned())
     });
     let price = Signal::derive(move || selected.get().map(|v| v.price));
-    let (title, description, credit, json_ld) = product.with_value(|p| {
+    let (path, title, description, credit, json_ld) = product.with_value(|p| {
         (
+            format!("/p/{}", p.slug),
             p.title.clone(),
             p.description.clone(),
             p.model_credit.clone(),
@@ -52,6 +53,8 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
 
     view! {
         <Title text=title.clone() />
+        // One canonical URL per product, whichever ?variant= was asked for.
+        <Canonical path />
         <Meta name="description" content=description.clone() />
         <script type="application/ld+json" inner_html=json_ld></script>
         <article class="product">

@@ -20,6 +20,8 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text="Search" />
         <Meta name="description" content="Search the Vitrine catalog." />
+        // Result pages are endless variations: keep them out of search engines.
+        <Meta name="robots" content="noindex" />
         <section class="catalog search">
             <h1>"Search"</h1>
             <Suspense fallback=|| view! { <p>"Searching…"</p> }>
