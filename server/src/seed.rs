@@ -65,6 +65,8 @@ pub async fn seed_if_empty(
     assets: &LocalAssetStore,
     seed_dir: &Path,
 ) -> Result<usize, SeedError> {
+    // Cheap early exit on every later start: without it each start would hash
+    // and copy the models before the store's own (locked) emptiness check.
     if !catalog.list_products().await?.is_empty() {
         return Ok(0);
     }

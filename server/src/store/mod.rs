@@ -1,7 +1,9 @@
 //! Storage adapters behind the domain's store traits: SQLite (the embedded
-//! default) and PostgreSQL, chosen by `DATABASE_URL`. Row shapes and their
-//! conversion to domain types are shared (`rows`); only the SQL differs.
+//! default) and PostgreSQL, chosen by `DATABASE_URL`. Each store is written
+//! once over sqlx (`catalog`), with row shapes in `rows`; `sqlite` and
+//! `postgres` open their database and say what their SQL does differently.
 
+pub mod catalog;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -26,11 +28,15 @@ pub enum ConnectError {
 /// Opens (creating an SQLite file if needed) and migrates the database at `url`.
 pub async fn connect(url: &str, asset_base_url: &str) -> Result<Stores, ConnectError> {
     let catalog: Arc<dyn CatalogStore> = if url.starts_with("postgres") {
-        let pool = postgres::open(url).await?;
-        Arc::new(postgres::PgCatalog::new(pool, asset_base_url))
+        Arc::new(catalog::SqlCatalog::new(
+            postgres::open(url).await?,
+            asset_base_url,
+        ))
     } else {
-        let pool = sqlite::open(url).await?;
-        Arc::new(sqlite::SqliteCatalog::new(pool, asset_base_url))
+        Arc::new(catalog::SqlCatalog::new(
+            sqlite::open(url).await?,
+            asset_base_url,
+        ))
     };
     Ok(Stores { catalog })
 }

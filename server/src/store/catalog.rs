@@ -1,0 +1,218 @@
+//! The catalog over SQL, written once for SQLite and PostgreSQL.
+//!
+//! The queries use `$1`-style placeholders and `TRUE`, which both databases
+//! understand; what really differs (full-text search, locking out a
+//! concurrent first start) comes from each database's [`Dialect`].
+
+use super::rows::{
+    ProductDetailRow, ProductSummaryRow, VariantRow, category, options_json, store_error, summaries,
+};
+use async_trait::async_trait;
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
+use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
+use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Slug};
+
+/// What differs between the databases.
+pub trait Dialect: Database {
+    /// Statements that open the seeding transaction so that, of several
+    /// servers starting at once, only one sees an empty catalog.
+    const BEGIN_SEED: &'static [&'static str];
+    /// Product cards matching a full-text search, best first; `$1` is
+    /// [`Dialect::search_terms`]. Starts after [`SUMMARY_SELECT`]'s columns.
+    const SEARCH: &'static str;
+    /// The search expression for `$1` (FTS5 `MATCH` or `to_tsquery`).
+    fn search_terms(query: &SearchQuery) -> String;
+}
+
+/// Product cards: one row per published product, priced from its cheapest variant.
+pub const SUMMARY_SELECT: &str = "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
+        MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
+    FROM products p JOIN variants v ON v.product_id = p.id";
+const NEWEST_FIRST: &str = "GROUP BY p.id ORDER BY p.created_at DESC, p.id DESC";
+
+pub struct SqlCatalog<DB: Database> {
+    pool: Pool<DB>,
+    asset_base_url: String,
+}
+
+impl<DB: Database> SqlCatalog<DB> {
+    pub fn new(pool: Pool<DB>, asset_base_url: &str) -> Self {
+        Self {
+            pool,
+            asset_base_url: asset_base_url.to_string(),
+        }
+    }
+}
+
+#[async_trait]
+impl<DB> CatalogStore for SqlCatalog<DB>
+where
+    // What sqlx must know of a database to run these queries on it.
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'r> ProductSummaryRow: FromRow<'r, DB::Row>,
+    for<'r> ProductDetailRow: FromRow<'r, DB::Row>,
+    for<'r> VariantRow: FromRow<'r, DB::Row>,
+    for<'r> (String, String): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+{
+    async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError> {
+        let sql = format!("{SUMMARY_SELECT} WHERE p.published = TRUE {NEWEST_FIRST}");
+        summaries(sqlx::query_as(&sql).fetch_all(&self.pool).await)
+    }
+
+    async fn categories(&self) -> Result<Vec<Category>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT c.slug, c.name FROM categories c
+             JOIN products p ON p.category_id = c.id
+             WHERE p.published = TRUE ORDER BY c.name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.into_iter().map(category).collect()
+    }
+
+    async fn category(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<(Category, Vec<ProductSummary>)>, StoreError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT slug, name FROM categories WHERE slug = $1")
+                .bind(slug.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(store_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let sql = format!(
+            "{SUMMARY_SELECT} JOIN categories c ON c.id = p.category_id
+             WHERE c.slug = $1 AND p.published = TRUE {NEWEST_FIRST}"
+        );
+        let products = summaries(
+            sqlx::query_as(&sql)
+                .bind(slug.as_str())
+                .fetch_all(&self.pool)
+                .await,
+        )?;
+        Ok(Some((category(row)?, products)))
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<Vec<ProductSummary>, StoreError> {
+        summaries(
+            sqlx::query_as(DB::SEARCH)
+                .bind(DB::search_terms(query))
+                .fetch_all(&self.pool)
+                .await,
+        )
+    }
+
+    async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError> {
+        let row: Option<ProductDetailRow> = sqlx::query_as(
+            "SELECT p.id, p.slug, p.title, p.description, c.slug AS category_slug,
+                    c.name AS category_name, p.model_key, p.model_credit
+             FROM products p LEFT JOIN categories c ON c.id = p.category_id
+             WHERE p.slug = $1 AND p.published = TRUE",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let variants: Vec<VariantRow> = sqlx::query_as(
+            "SELECT id, sku, name, options, price_minor, currency, stock_on_hand, material_variant
+             FROM variants WHERE product_id = $1 ORDER BY position, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        row.into_domain(variants, &self.asset_base_url).map(Some)
+    }
+
+    async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        for statement in DB::BEGIN_SEED {
+            sqlx::query(statement)
+                .execute(&mut *conn)
+                .await
+                .map_err(store_error)?;
+        }
+        let result: Result<usize, sqlx::Error> = async {
+            let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
+                .fetch_one(&mut *conn)
+                .await?;
+            if count > 0 {
+                return Ok(0);
+            }
+            for p in products {
+                // The product, its category (created on first use) and its variants.
+                let category_id: Option<i64> = match &p.category {
+                    Some(category) => Some(
+                        sqlx::query_scalar(
+                            "INSERT INTO categories (slug, name) VALUES ($1, $2)
+                             ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",
+                        )
+                        .bind(category.slug.as_str())
+                        .bind(category.name.clone())
+                        .fetch_one(&mut *conn)
+                        .await?,
+                    ),
+                    None => None,
+                };
+                let product_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO products
+                       (slug, title, description, category_id, model_key, model_credit)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(p.slug.as_str())
+                .bind(p.title.clone())
+                .bind(p.description.clone())
+                .bind(category_id)
+                .bind(p.model_key.clone())
+                .bind(p.model_credit.clone())
+                .fetch_one(&mut *conn)
+                .await?;
+                for (position, v) in p.variants.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO variants (product_id, position, sku, name, options, price_minor,
+                                               currency, stock_on_hand, material_variant)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(product_id)
+                    .bind(position as i64)
+                    .bind(v.sku.as_str())
+                    .bind(v.name.clone())
+                    .bind(options_json(&v.options))
+                    .bind(v.price.amount_minor)
+                    .bind(v.price.currency.code())
+                    .bind(v.stock_on_hand)
+                    .bind(v.material_variant.clone())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+            Ok(products.len())
+        }
+        .await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        sqlx::query(end)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        result.map_err(store_error)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error)
+    }
+}
