@@ -85,6 +85,26 @@ impl Cart {
         Ok(quantity)
     }
 
+    /// The cart's contents as one canonical string (lines sorted), to tell
+    /// whether an idempotent checkout retry is for the same cart.
+    pub fn fingerprint(&self) -> String {
+        let mut lines: Vec<_> = self
+            .lines
+            .iter()
+            .map(|l| (l.variant_id, l.quantity.get()))
+            .collect();
+        lines.sort_unstable();
+        lines
+            .iter()
+            .map(|(id, n)| format!("{id}x{n}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn item_count(&self) -> u32 {
+        self.lines.iter().map(|l| l.quantity.get()).sum()
+    }
+
     pub fn remove(&mut self, variant_id: VariantId) {
         self.lines.retain(|l| l.variant_id != variant_id);
     }
@@ -211,6 +231,21 @@ mod tests {
                 MergeAdjustment::Removed { variant_id: 2 },
             ]
         );
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_order() {
+        let mut a = Cart::default();
+        a.add(2, q(1), 10).unwrap();
+        a.add(1, q(3), 10).unwrap();
+        let mut b = Cart::default();
+        b.add(1, q(3), 10).unwrap();
+        b.add(2, q(1), 10).unwrap();
+        assert_eq!(a.fingerprint(), "1x3,2x1");
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        b.add(2, q(1), 10).unwrap();
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(b.item_count(), 5);
     }
 
     #[test]

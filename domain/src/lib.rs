@@ -5,21 +5,31 @@
 //! Storage sits behind the traits in [`store`]; the server supplies the
 //! SQL implementations, the pages reach them only through server functions.
 
+pub mod address;
 pub mod cart;
+pub mod customer;
 pub mod email;
+pub mod form;
 pub mod money;
 pub mod order;
+pub mod payment;
 pub mod pricing;
 pub mod product;
 pub mod quantity;
 pub mod search;
+pub mod shop;
 pub mod sku;
 pub mod slug;
 pub mod store;
+pub mod time;
 pub mod viewer;
 
+pub use address::ShippingAddress;
+pub use customer::Customer;
 pub use email::Email;
+pub use form::FieldErrors;
 pub use money::{Currency, Money};
+pub use order::{OrderDetail, OrderStatus, OrderSummary};
 pub use product::{Availability, Category, ProductDetail, ProductSummary, Variant};
 pub use quantity::Quantity;
 pub use search::SearchQuery;

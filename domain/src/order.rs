@@ -8,11 +8,90 @@
 //! paid / fulfilled / shipped / delivered ─refund─▶ refunded (stock goes back)
 //! ```
 
+use crate::address::ShippingAddress;
+use crate::cart::VariantId;
+use crate::customer::CustomerId;
+use crate::pricing::Totals;
+use crate::{Email, Money, Quantity, Sku, Slug};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub type OrderId = i64;
+
+/// The reference shoppers quote, e.g. `VT-000042`.
+pub fn order_reference(id: OrderId) -> String {
+    format!("VT-{id:06}")
+}
+
+/// One line of a placed order: what was bought, at the price it had then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderLine {
+    pub variant_id: VariantId,
+    pub sku: Sku,
+    pub product_slug: Slug,
+    pub product_title: String,
+    pub variant_name: String,
+    pub unit_price: Money,
+    #[cfg_attr(feature = "openapi", schema(value_type = u32))]
+    pub quantity: Quantity,
+    pub line_total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderDetail {
+    pub id: OrderId,
+    /// What shoppers quote, e.g. `VT-000042`.
+    pub reference: String,
+    pub status: OrderStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub email: Email,
+    pub shipping: ShippingAddress,
+    pub lines: Vec<OrderLine>,
+    pub totals: Totals,
+    pub card_last4: Option<String>,
+    /// Why the payment failed, when it did (the order is then cancelled).
+    pub payment_declined: Option<String>,
+    /// Unix seconds, UTC.
+    pub placed_at: i64,
+    pub customer_id: Option<CustomerId>,
+    /// The session that placed it (guest checkouts see their order by it); never sent out.
+    #[serde(skip)]
+    pub session_id: Option<String>,
+    /// The payment provider's reference; never sent to shoppers.
+    #[serde(skip)]
+    pub payment_reference: Option<String>,
+}
+
+/// An order as a history list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderSummary {
+    pub id: OrderId,
+    pub reference: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub item_count: u32,
+    pub placed_at: i64,
+}
+
+impl OrderDetail {
+    pub fn summary(&self) -> OrderSummary {
+        OrderSummary {
+            id: self.id,
+            reference: self.reference.clone(),
+            status: self.status,
+            total: self.totals.total,
+            item_count: self.lines.iter().map(|l| l.quantity.get()).sum(),
+            placed_at: self.placed_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrderStatus {
     Placed,
     Paid,
@@ -26,6 +105,7 @@ pub enum OrderStatus {
 /// What someone asks to happen to an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrderAction {
     Pay,
     Fulfil,

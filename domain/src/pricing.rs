@@ -32,6 +32,7 @@ impl PricingRules {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     pub subtotal: Money,
     pub shipping: Money,

@@ -38,6 +38,14 @@ pub struct Variant {
     pub material_variant: Option<String>,
 }
 
+/// A variant with the product it belongs to: what a cart line shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogVariant {
+    pub product_slug: Slug,
+    pub product_title: String,
+    pub variant: Variant,
+}
+
 /// How a variant's stock reads to a shopper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Availability {

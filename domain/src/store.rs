@@ -2,8 +2,16 @@
 //! them over SQLite and PostgreSQL (sqlx); pages reach them through server
 //! functions, never directly.
 
-use crate::{Category, Money, ProductDetail, ProductSummary, SearchQuery, Sku, Slug};
+use crate::address::ShippingAddress;
+use crate::cart::{Cart, CartLine, VariantId};
+use crate::customer::{Customer, CustomerId};
+use crate::order::{InvalidTransition, OrderAction, OrderDetail, OrderId, OrderSummary};
+use crate::payment::Payment;
+use crate::pricing::{PricingError, PricingRules};
+use crate::product::CatalogVariant;
+use crate::{Category, Email, Money, ProductDetail, ProductSummary, SearchQuery, Sku, Slug};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 /// A storage failure the caller cannot fix by changing its input.
 #[derive(Debug, thiserror::Error)]
@@ -48,9 +56,166 @@ pub trait CatalogStore: Send + Sync {
     async fn search(&self, query: &SearchQuery) -> Result<Vec<ProductSummary>, StoreError>;
     /// A published product, or `None` when no published product has this slug.
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError>;
+    /// Variants by id, with their products (published or not: carts may hold them).
+    async fn variants(&self, ids: &[VariantId]) -> Result<Vec<CatalogVariant>, StoreError>;
+    /// A variant of a published product, by SKU.
+    async fn variant_by_sku(&self, sku: &Sku) -> Result<Option<CatalogVariant>, StoreError>;
     /// Adds `products` in one transaction, but only into an empty catalog
     /// (first-start seeding); returns how many were added.
     async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError>;
     /// Round-trips to the database; backs `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Customer accounts.
+#[async_trait]
+pub trait CustomerStore: Send + Sync {
+    /// Creates an account; `None` when the email (compared case-insensitively) is taken.
+    async fn create_customer(
+        &self,
+        email: &Email,
+        name: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Option<Customer>, StoreError>;
+    /// The account and its password hash, for signing in.
+    async fn credentials(&self, email: &Email) -> Result<Option<(Customer, String)>, StoreError>;
+    async fn customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError>;
+}
+
+/// A signed-in or anonymous visitor's server-side session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Opaque and stable for the session's life (not the cookie's token).
+    pub id: String,
+    pub customer: Option<CustomerId>,
+}
+
+/// Sessions: the cookie carries a random token; stores keep only its hash,
+/// so a leaked database cannot be replayed as live sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Starts a session lasting `ttl_seconds`; returns the token for the cookie.
+    async fn start_session(
+        &self,
+        customer: Option<CustomerId>,
+        now: i64,
+        ttl_seconds: i64,
+    ) -> Result<(String, Session), StoreError>;
+    /// The live session for a cookie's token (`None` if unknown or expired).
+    async fn find_session(&self, token: &str, now: i64) -> Result<Option<Session>, StoreError>;
+    async fn end_session(&self, session_id: &str) -> Result<(), StoreError>;
+}
+
+/// Whose cart: a visitor's (by session) or a customer's (kept across sessions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartOwner {
+    Session(String),
+    Customer(CustomerId),
+}
+
+impl CartOwner {
+    /// One string key, e.g. `s:…` or `c:42`.
+    pub fn key(&self) -> String {
+        match self {
+            CartOwner::Session(id) => format!("s:{id}"),
+            CartOwner::Customer(id) => format!("c:{id}"),
+        }
+    }
+}
+
+/// Carts, stored whole (one row or item per cart): a write is all or nothing.
+#[async_trait]
+pub trait CartStore: Send + Sync {
+    /// The owner's cart (empty if none).
+    async fn load_cart(&self, owner: &CartOwner) -> Result<Cart, StoreError>;
+    /// Replaces the owner's cart; an empty cart is deleted.
+    async fn save_cart(&self, owner: &CartOwner, cart: &Cart, now: i64) -> Result<(), StoreError>;
+}
+
+/// An order to place: the store prices it from current variant prices (and
+/// snapshots them) in the same transaction that takes the stock.
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    /// Already scoped to its owner, so two shoppers' keys never collide.
+    pub idempotency_key: String,
+    pub cart_fingerprint: String,
+    pub customer: Option<CustomerId>,
+    pub session_id: Option<String>,
+    pub email: Email,
+    pub shipping: ShippingAddress,
+    pub lines: Vec<CartLine>,
+    pub pricing: PricingRules,
+    pub placed_at: i64,
+}
+
+pub enum Placement {
+    /// Placed now: stock taken, status `placed`, awaiting payment.
+    New(OrderDetail),
+    /// The idempotency key was used before: the order it placed, and the
+    /// fingerprint of the cart it was placed for.
+    Existing {
+        order: OrderDetail,
+        cart_fingerprint: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceOrderError {
+    #[error("{title} is out of stock ({available} left)")]
+    OutOfStock {
+        sku: Sku,
+        title: String,
+        available: i64,
+    },
+    #[error("an item in the cart is no longer sold")]
+    UnknownVariant(VariantId),
+    #[error(transparent)]
+    Pricing(#[from] PricingError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A status change, with what came with it.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub action: OrderAction,
+    /// With `Pay`: the charge.
+    pub payment: Option<Payment>,
+    /// With `Cancel` after a failed payment: why it failed.
+    pub declined: Option<String>,
+    pub at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    #[error("no such order")]
+    NotFound,
+    #[error(transparent)]
+    Invalid(#[from] InvalidTransition),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    /// In one transaction: takes the stock of every line (only if enough is
+    /// left: nothing oversells), snapshots prices, prices the order and
+    /// records it under its idempotency key.
+    async fn place_order(&self, order: &NewOrder) -> Result<Placement, PlaceOrderError>;
+    /// The order placed under an idempotency key, and its cart fingerprint.
+    async fn order_by_idempotency_key(
+        &self,
+        key: &str,
+    ) -> Result<Option<(OrderDetail, String)>, StoreError>;
+    /// Moves an order through the status machine; statuses that restock put
+    /// the stock back in the same transaction.
+    async fn change_status(
+        &self,
+        id: OrderId,
+        change: &StatusChange,
+    ) -> Result<OrderDetail, TransitionError>;
+    async fn order(&self, id: OrderId) -> Result<Option<OrderDetail>, StoreError>;
+    /// A customer's orders, newest first (failed payments left out).
+    async fn orders_of(&self, customer: CustomerId) -> Result<Vec<OrderSummary>, StoreError>;
 }
