@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod config;
 pub mod healthcheck;
+pub mod passwords;
 pub mod routes;
 pub mod seed;
 pub mod site;

@@ -5,12 +5,15 @@
 //! concurrent first start) comes from each database's [`Dialect`].
 
 use super::rows::{
-    ProductDetailRow, ProductSummaryRow, VariantRow, category, options_json, store_error, summaries,
+    CatalogVariantRow, ProductDetailRow, ProductSummaryRow, VariantRow, category, options_json,
+    store_error, summaries,
 };
 use async_trait::async_trait;
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
+use vitrine_domain::cart::VariantId;
+use vitrine_domain::product::CatalogVariant;
 use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
-use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Slug};
+use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Sku, Slug};
 
 /// What differs between the databases.
 pub trait Dialect: Database {
@@ -22,23 +25,37 @@ pub trait Dialect: Database {
     const SEARCH: &'static str;
     /// The search expression for `$1` (FTS5 `MATCH` or `to_tsquery`).
     fn search_terms(query: &SearchQuery) -> String;
+    /// Opens a transaction that will write: SQLite takes its write lock up
+    /// front (`BEGIN IMMEDIATE`) so concurrent checkouts queue instead of
+    /// failing when they upgrade from reading.
+    const BEGIN_WRITE: &'static str;
+    /// Appended to a `SELECT` of one row to lock it for the transaction
+    /// (`FOR UPDATE`; nothing on SQLite, whose write lock is already held).
+    const LOCK_ROW: &'static str;
 }
 
 /// Product cards: one row per published product, priced from its cheapest variant.
 pub const SUMMARY_SELECT: &str = "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
         MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
     FROM products p JOIN variants v ON v.product_id = p.id";
+const CATALOG_VARIANT_SELECT: &str = "SELECT p.slug AS product_slug, p.title AS product_title,
+        v.id, v.sku, v.name, v.options, v.price_minor, v.currency, v.stock_on_hand, v.material_variant
+    FROM variants v JOIN products p ON p.id = v.product_id";
 const NEWEST_FIRST: &str = "GROUP BY p.id ORDER BY p.created_at DESC, p.id DESC";
 
 pub struct SqlCatalog<DB: Database> {
+    /// The primary: seeding writes here.
     pool: Pool<DB>,
+    /// Reads (a replica when `DATABASE_READ_URL` is set; else the primary).
+    read_pool: Pool<DB>,
     asset_base_url: String,
 }
 
 impl<DB: Database> SqlCatalog<DB> {
-    pub fn new(pool: Pool<DB>, asset_base_url: &str) -> Self {
+    pub fn new(pool: Pool<DB>, read_pool: Pool<DB>, asset_base_url: &str) -> Self {
         Self {
             pool,
+            read_pool,
             asset_base_url: asset_base_url.to_string(),
         }
     }
@@ -59,12 +76,45 @@ where
     for<'r> ProductSummaryRow: FromRow<'r, DB::Row>,
     for<'r> ProductDetailRow: FromRow<'r, DB::Row>,
     for<'r> VariantRow: FromRow<'r, DB::Row>,
+    for<'r> CatalogVariantRow: FromRow<'r, DB::Row>,
     for<'r> (String, String): FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
 {
+    async fn variants(&self, ids: &[VariantId]) -> Result<Vec<CatalogVariant>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "{CATALOG_VARIANT_SELECT} WHERE v.id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<DB, CatalogVariantRow>(&sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let rows = query
+            .fetch_all(&self.read_pool)
+            .await
+            .map_err(store_error)?;
+        rows.into_iter()
+            .map(CatalogVariantRow::into_domain)
+            .collect()
+    }
+
+    async fn variant_by_sku(&self, sku: &Sku) -> Result<Option<CatalogVariant>, StoreError> {
+        let sql = format!("{CATALOG_VARIANT_SELECT} WHERE v.sku = $1 AND p.published = TRUE");
+        let row: Option<CatalogVariantRow> = sqlx::query_as(&sql)
+            .bind(sku.as_str())
+            .fetch_optional(&self.read_pool)
+            .await
+            .map_err(store_error)?;
+        row.map(CatalogVariantRow::into_domain).transpose()
+    }
+
     async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError> {
         let sql = format!("{SUMMARY_SELECT} WHERE p.published = TRUE {NEWEST_FIRST}");
-        summaries(sqlx::query_as(&sql).fetch_all(&self.pool).await)
+        summaries(sqlx::query_as(&sql).fetch_all(&self.read_pool).await)
     }
 
     async fn categories(&self) -> Result<Vec<Category>, StoreError> {
@@ -73,7 +123,7 @@ where
              JOIN products p ON p.category_id = c.id
              WHERE p.published = TRUE ORDER BY c.name",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read_pool)
         .await
         .map_err(store_error)?;
         rows.into_iter().map(category).collect()
@@ -86,7 +136,7 @@ where
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT slug, name FROM categories WHERE slug = $1")
                 .bind(slug.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read_pool)
                 .await
                 .map_err(store_error)?;
         let Some(row) = row else { return Ok(None) };
@@ -97,7 +147,7 @@ where
         let products = summaries(
             sqlx::query_as(&sql)
                 .bind(slug.as_str())
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read_pool)
                 .await,
         )?;
         Ok(Some((category(row)?, products)))
@@ -107,7 +157,7 @@ where
         summaries(
             sqlx::query_as(DB::SEARCH)
                 .bind(DB::search_terms(query))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read_pool)
                 .await,
         )
     }
@@ -120,7 +170,7 @@ where
              WHERE p.slug = $1 AND p.published = TRUE",
         )
         .bind(slug.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read_pool)
         .await
         .map_err(store_error)?;
         let Some(row) = row else { return Ok(None) };
@@ -129,7 +179,7 @@ where
              FROM variants WHERE product_id = $1 ORDER BY position, id",
         )
         .bind(row.id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read_pool)
         .await
         .map_err(store_error)?;
         row.into_domain(variants, &self.asset_base_url).map(Some)

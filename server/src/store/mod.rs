@@ -1,20 +1,28 @@
 //! Storage adapters behind the domain's store traits: SQLite (the embedded
 //! default) and PostgreSQL, chosen by `DATABASE_URL`. Each store is written
-//! once over sqlx (`catalog`), with row shapes in `rows`; `sqlite` and
-//! `postgres` open their database and say what their SQL does differently.
+//! once over sqlx (`catalog`, `accounts`, `carts`, `orders`), with row shapes
+//! in `rows`; `sqlite` and `postgres` open their database and say what their
+//! SQL does differently.
 
+pub mod accounts;
+pub mod carts;
 pub mod catalog;
+pub mod orders;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;
-use vitrine_domain::store::CatalogStore;
+use vitrine_domain::store::{CartStore, CatalogStore, CustomerStore, OrderStore, SessionStore};
 
 /// The stores the server runs with.
 #[derive(Clone)]
 pub struct Stores {
     pub catalog: Arc<dyn CatalogStore>,
+    pub customers: Arc<dyn CustomerStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub carts: Arc<dyn CartStore>,
+    pub orders: Arc<dyn OrderStore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,18 +33,48 @@ pub enum ConnectError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens (creating an SQLite file if needed) and migrates the database at `url`.
-pub async fn connect(url: &str, asset_base_url: &str) -> Result<Stores, ConnectError> {
-    let catalog: Arc<dyn CatalogStore> = if url.starts_with("postgres") {
-        Arc::new(catalog::SqlCatalog::new(
-            postgres::open(url).await?,
-            asset_base_url,
-        ))
+/// Opens (creating an SQLite file if needed) and migrates the database at
+/// `url`. Catalog reads go to `read_url` (a read replica) when given.
+pub async fn connect(
+    url: &str,
+    read_url: Option<&str>,
+    asset_base_url: &str,
+) -> Result<Stores, ConnectError> {
+    if url.starts_with("postgres") {
+        let pool = postgres::open(url).await?;
+        let read_pool = match read_url {
+            Some(read_url) => postgres::open_replica(read_url).await?,
+            None => pool.clone(),
+        };
+        Ok(stores(pool, read_pool, asset_base_url))
     } else {
-        Arc::new(catalog::SqlCatalog::new(
-            sqlite::open(url).await?,
+        let pool = sqlite::open(url).await?;
+        let read_pool = match read_url {
+            Some(read_url) => sqlite::open(read_url).await?,
+            None => pool.clone(),
+        };
+        Ok(stores(pool, read_pool, asset_base_url))
+    }
+}
+
+fn stores<DB>(pool: sqlx::Pool<DB>, read_pool: sqlx::Pool<DB>, asset_base_url: &str) -> Stores
+where
+    DB: catalog::Dialect,
+    catalog::SqlCatalog<DB>: CatalogStore + 'static,
+    accounts::SqlAccounts<DB>: CustomerStore + SessionStore + 'static,
+    carts::SqlCarts<DB>: CartStore + 'static,
+    orders::SqlOrders<DB>: OrderStore + 'static,
+{
+    let accounts = Arc::new(accounts::SqlAccounts::new(pool.clone()));
+    Stores {
+        catalog: Arc::new(catalog::SqlCatalog::new(
+            pool.clone(),
+            read_pool,
             asset_base_url,
-        ))
-    };
-    Ok(Stores { catalog })
+        )),
+        customers: accounts.clone(),
+        sessions: accounts,
+        carts: Arc::new(carts::SqlCarts::new(pool.clone())),
+        orders: Arc::new(orders::SqlOrders::new(pool)),
+    }
 }

@@ -22,6 +22,19 @@ pub async fn open(url: &str) -> Result<PgPool, ConnectError> {
     Ok(pool)
 }
 
+/// A read replica: same schema (the primary migrates it), reads only.
+pub async fn open_replica(url: &str) -> Result<PgPool, ConnectError> {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+        .map_err(|source| ConnectError::Open {
+            url: redact(url),
+            source,
+        })
+}
+
 /// The URL without its password, for error messages and logs.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -39,6 +52,9 @@ pub fn redact(url: &str) -> String {
 impl Dialect for Postgres {
     // Serialises concurrent first starts: only one sees an empty catalog.
     const BEGIN_SEED: &'static [&'static str] = &["BEGIN", "LOCK TABLE products IN EXCLUSIVE MODE"];
+    // Row locks from the conditional stock UPDATEs serialise what must be.
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const LOCK_ROW: &'static str = " FOR UPDATE";
     const SEARCH: &'static str = "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
             MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
         FROM products p JOIN variants v ON v.product_id = p.id

@@ -1,6 +1,7 @@
 //! Rows as both databases return them, and their conversion to domain types.
 //! The SQL differs per database; the shape of what comes back does not.
 
+use vitrine_domain::product::CatalogVariant;
 use vitrine_domain::store::StoreError;
 use vitrine_domain::{
     Category, Currency, Money, ProductDetail, ProductSummary, Sku, Slug, Variant,
@@ -39,15 +40,34 @@ pub struct VariantRow {
     pub material_variant: Option<String>,
 }
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+/// A variant with its product's slug and title (cart lines).
+#[derive(sqlx::FromRow)]
+pub struct CatalogVariantRow {
+    pub product_slug: String,
+    pub product_title: String,
+    #[sqlx(flatten)]
+    pub variant: VariantRow,
+}
+
+impl CatalogVariantRow {
+    pub fn into_domain(self) -> Result<CatalogVariant, StoreError> {
+        Ok(CatalogVariant {
+            product_slug: slug(self.product_slug)?,
+            product_title: self.product_title,
+            variant: self.variant.into_domain()?,
+        })
+    }
+}
+
+pub fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError(format!("stored {what} is invalid: {e}"))
 }
 
-fn slug(raw: String) -> Result<Slug, StoreError> {
+pub fn slug(raw: String) -> Result<Slug, StoreError> {
     Slug::parse(&raw).map_err(|e| corrupt(&format!("slug {raw:?}"), e))
 }
 
-fn money(amount_minor: i64, currency: &str) -> Result<Money, StoreError> {
+pub fn money(amount_minor: i64, currency: &str) -> Result<Money, StoreError> {
     let currency = Currency::parse(currency).map_err(|e| corrupt("currency", e))?;
     Ok(Money::new(amount_minor, currency))
 }

@@ -26,6 +26,7 @@ pub async fn open(url: &str) -> Result<SqlitePool, ConnectError> {
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await
         .map_err(open_error)?;
@@ -36,6 +37,8 @@ pub async fn open(url: &str) -> Result<SqlitePool, ConnectError> {
 impl Dialect for Sqlite {
     // BEGIN IMMEDIATE takes the write lock up front.
     const BEGIN_SEED: &'static [&'static str] = &["BEGIN IMMEDIATE"];
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    const LOCK_ROW: &'static str = "";
     const SEARCH: &'static str = "WITH hits AS (
             SELECT rowid AS id, rank FROM product_search WHERE product_search MATCH $1)
         SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
