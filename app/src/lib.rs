@@ -8,9 +8,12 @@
 
 pub mod api;
 pub mod components;
+pub mod forms;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod services;
+#[cfg(feature = "ssr")]
+pub mod session;
 
 /// The types server, pages and viewer share.
 pub use vitrine_domain as model;
@@ -74,6 +77,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:slug") view=pages::ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/c/:slug") view=pages::CategoryPage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=pages::CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/checkout") view=pages::CheckoutPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=pages::OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/login") view=pages::LoginPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/account/register")
+                        view=pages::RegisterPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <components::SiteFooter />

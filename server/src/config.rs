@@ -10,6 +10,8 @@ pub struct Settings {
     pub addr: SocketAddr,
     /// `DATABASE_URL`: `sqlite://…` (default `sqlite://<data>/vitrine.db`) or `postgres://…`.
     pub database_url: String,
+    /// `DATABASE_READ_URL`: a read replica for catalog reads (default: none, the primary serves them).
+    pub database_read_url: Option<String>,
     /// `VITRINE_DATA_DIR`: SQLite file and local asset store (default `data`).
     pub data_dir: PathBuf,
     /// `VITRINE_SITE_ROOT`: the built front end (`pkg/`, favicon…), default `site`.
@@ -58,6 +60,16 @@ impl Settings {
                 problem: "must start with sqlite: or postgres://".into(),
             });
         }
+        let database_read_url = lookup("DATABASE_READ_URL").filter(|url| !url.is_empty());
+        if let Some(url) = &database_read_url {
+            let same_kind = url.starts_with("postgres") == database_url.starts_with("postgres");
+            if !same_kind {
+                return Err(ConfigError {
+                    name: "DATABASE_READ_URL",
+                    problem: "must be the same kind of database as DATABASE_URL".into(),
+                });
+            }
+        }
         let seed_dir = match get("VITRINE_SEED_DIR", "seed").as_str() {
             "none" | "" => None,
             dir => Some(PathBuf::from(dir)),
@@ -84,6 +96,7 @@ impl Settings {
         Ok(Self {
             addr,
             database_url,
+            database_read_url,
             site_root: PathBuf::from(get("VITRINE_SITE_ROOT", "site")),
             asset_base_url: get("ASSET_BASE_URL", "/assets")
                 .trim_end_matches('/')

@@ -4,7 +4,8 @@
 
 use crate::assets::LocalAssetStore;
 use crate::config::Settings;
-use crate::routes::{api, health, static_files};
+use crate::passwords::Argon2Passwords;
+use crate::routes::{api, forms, health, static_files};
 use crate::store::{self, Stores};
 use crate::{seed, site};
 use axum::Router;
@@ -13,17 +14,24 @@ use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use vitrine_app::services::Services;
 use vitrine_app::{App, SiteAssets, shell};
+use vitrine_domain::payment::TestPaymentProvider;
+use vitrine_domain::pricing::PricingRules;
+use vitrine_domain::shop::Shop;
 
 /// The axum router's state: what handlers and server functions reach.
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub stores: Stores,
+    /// What pages' server functions get as context; form handlers use it too.
+    pub services: Services,
+    pub site_assets: SiteAssets,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -57,7 +65,12 @@ impl Application {
         let asset_dir = settings.data_dir.join("assets");
         let local_assets = LocalAssetStore::open(&asset_dir)
             .map_err(|e| StartError::Assets(asset_dir.display().to_string(), e))?;
-        let stores = store::connect(&settings.database_url, &settings.asset_base_url).await?;
+        let stores = store::connect(
+            &settings.database_url,
+            settings.database_read_url.as_deref(),
+            &settings.asset_base_url,
+        )
+        .await?;
         if let Some(seed_dir) = &settings.seed_dir {
             let added =
                 seed::seed_if_empty(stores.catalog.as_ref(), &local_assets, seed_dir).await?;
@@ -80,8 +93,20 @@ impl Application {
             .site_addr(addr)
             .env(leptos::config::Env::PROD)
             .build();
-        let services = Services {
+        let shop = Shop {
             catalog: stores.catalog.clone(),
+            customers: stores.customers.clone(),
+            sessions: stores.sessions.clone(),
+            carts: stores.carts.clone(),
+            orders: stores.orders.clone(),
+            // No real gateway here: the built-in test provider (4242 pays, 4000 declines).
+            payments: Arc::new(TestPaymentProvider),
+            passwords: Arc::new(Argon2Passwords),
+            pricing: PricingRules::STANDARD,
+            clock: unix_now,
+        };
+        let services = Services {
+            shop,
             public_url: settings
                 .public_url
                 .clone()
@@ -92,8 +117,10 @@ impl Application {
         let state = AppState {
             leptos_options: leptos_options.clone(),
             stores,
+            services,
+            site_assets,
         };
-        let router = router(state, services, site_assets, &settings, &asset_dir);
+        let router = router(state, &settings, &asset_dir);
         Ok(Self { listener, router })
     }
 
@@ -115,29 +142,27 @@ impl Application {
     }
 }
 
-fn router(
-    state: AppState,
-    services: Services,
-    site_assets: SiteAssets,
-    settings: &Settings,
-    asset_dir: &std::path::Path,
-) -> Router {
+fn router(state: AppState, settings: &Settings, asset_dir: &std::path::Path) -> Router {
     let routes = generate_route_list(App);
+    let services = state.services.clone();
     let provide_services = move || provide_context(services.clone());
     let page_shell = {
         let options = state.leptos_options.clone();
+        let site_assets = state.site_assets.clone();
         move || shell(options.clone(), site_assets.clone())
     };
     let fallback_shell = {
         let page_shell = page_shell.clone();
         move |_: LeptosOptions| page_shell()
     };
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api::router())
         .nest("/pkg", static_files::pkg(&settings.site_root))
-        .nest("/assets", static_files::assets(asset_dir))
+        .nest("/assets", static_files::assets(asset_dir));
+    // Form posts share their page's path: GET renders, POST acts.
+    forms::add_routes(router)
         .leptos_routes_with_context(&state, routes, provide_services.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             provide_services,
@@ -146,6 +171,13 @@ fn router(
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Unix seconds now: the shop's clock.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 async fn shutdown_signal() {

@@ -18,7 +18,37 @@ pub fn SiteHeader() -> impl IntoView {
                 />
                 <button type="submit">"Search"</button>
             </form>
+            <VisitorLinks />
         </header>
+    }
+}
+
+/// The account and cart links, with the cart's item count.
+#[component]
+fn VisitorLinks() -> impl IntoView {
+    let visitor = Resource::new(|| (), |_| crate::api::visitor());
+    view! {
+        <nav class="visitor-links" aria-label="Your account and cart">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let visitor = visitor.await.unwrap_or_default();
+                    view! {
+                        {match visitor.customer_name {
+                            Some(name) => {
+                                view! { <a href="/account" data-testid="account-link">{name}</a> }.into_any()
+                            }
+                            None => {
+                                view! { <a href="/account/login" data-testid="account-link">"Sign in"</a> }
+                                    .into_any()
+                            }
+                        }}
+                        <a href="/cart" data-testid="cart-link">
+                            "Cart " <span class="cart-count" data-testid="cart-count">{visitor.cart_count}</span>
+                        </a>
+                    }
+                })}
+            </Suspense>
+        </nav>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Pieces the pages share.
 
 mod canonical;
+mod form_field;
 mod layout;
 mod product_card;
 mod product_grid;
@@ -8,6 +9,7 @@ mod product_viewer;
 mod quantity_picker;
 
 pub use canonical::{Canonical, PublicUrl};
+pub use form_field::{Field, FormAlert};
 pub use layout::{SiteFooter, SiteHeader};
 pub use product_card::ProductCard;
 pub use product_grid::ProductGrid;

@@ -1,11 +1,15 @@
 use crate::model::{Money, Quantity};
 use leptos::prelude::*;
 
-/// Quantity stepper with a live line total: the page's first interactive
-/// element, and the proof that hydration worked.
+/// The add-to-cart quantity: a plain number field named `quantity` (it posts
+/// without JavaScript), with −/+ buttons and a live line total once hydrated.
 #[component]
-pub fn QuantityPicker(#[prop(into)] unit_price: Signal<Money>) -> impl IntoView {
-    let (quantity, set_quantity) = signal(1u32);
+pub fn QuantityPicker(
+    #[prop(into)] unit_price: Signal<Money>,
+    #[prop(default = 1)] initial: u32,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let (quantity, set_quantity) = signal(initial.clamp(1, Quantity::MAX));
     let can_decrease = move || quantity.get() > 1;
     let can_increase = move || quantity.get() < Quantity::MAX;
     let total = move || {
@@ -16,6 +20,7 @@ pub fn QuantityPicker(#[prop(into)] unit_price: Signal<Money>) -> impl IntoView 
         )
         .to_string()
     };
+    let invalid = error.is_some();
     view! {
         <div class="quantity-picker" role="group" aria-label="Quantity">
             <button
@@ -27,9 +32,24 @@ pub fn QuantityPicker(#[prop(into)] unit_price: Signal<Money>) -> impl IntoView 
             >
                 "−"
             </button>
-            <output data-testid="quantity" aria-live="polite">
-                {quantity}
-            </output>
+            <label class="visually-hidden" for="quantity">"Quantity"</label>
+            <input
+                id="quantity"
+                type="number"
+                name="quantity"
+                min="1"
+                max=Quantity::MAX.to_string()
+                value=initial.to_string()
+                prop:value=move || quantity.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
+                        set_quantity.set(n.clamp(1, Quantity::MAX));
+                    }
+                }
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=invalid.then_some("quantity-error")
+                data-testid="quantity"
+            />
             <button
                 type="button"
                 aria-label="One more"
@@ -42,6 +62,7 @@ pub fn QuantityPicker(#[prop(into)] unit_price: Signal<Money>) -> impl IntoView 
             <p class="line-total">
                 "Total " <strong data-testid="line-total">{total}</strong>
             </p>
+            {error.map(|e| view! { <p class="field-error" id="quantity-error" data-testid="error-quantity">{e}</p> })}
         </div>
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::api::{ProductPageData, get_product};
 use crate::components::{Canonical, ProductViewer, QuantityPicker};
+use crate::forms::FormFeedback;
 use crate::model::{Availability, ProductDetail, Variant};
 use crate::pages::NotFound;
 use leptos::prelude::*;
@@ -33,7 +34,12 @@ pub fn ProductPage() -> impl IntoView {
 
 #[component]
 fn ProductView(data: ProductPageData) -> impl IntoView {
-    let ProductPageData { product, viewer } = data;
+    let ProductPageData {
+        product,
+        viewer,
+        feedback,
+    } = data;
+    let feedback = feedback.unwrap_or_default();
     let query = use_query_map();
     let product = StoredValue::new(product);
     let selected = Memo::new(move |_| {
@@ -41,6 +47,7 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
         product.with_value(|p| p.variant_or_default(sku.as_deref()).cloned())
     });
     let price = Signal::derive(move || selected.get().map(|v| v.price));
+    let path_for_form = format!("/p/{}", product.with_value(|p| p.slug.to_string()));
     let (path, title, description, credit, json_ld) = product.with_value(|p| {
         (
             format!("/p/{}", p.slug),
@@ -85,14 +92,52 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
                 </p>
                 <p class="description">{description}</p>
                 <VariantPicker product selected />
-                {move || {
-                    price
-                        .get()
-                        .map(|unit_price| view! { <QuantityPicker unit_price /> })
-                }}
+                <AddToCart path=path_for_form selected feedback />
             </div>
         </article>
     }
+}
+
+/// Posts the selected variant and quantity to the product's own URL: the
+/// server adds it to the cart and redirects there, or renders this page
+/// again with the problem next to the quantity.
+#[component]
+fn AddToCart(
+    path: String,
+    selected: Memo<Option<Variant>>,
+    feedback: FormFeedback,
+) -> impl IntoView {
+    let sku = move || {
+        selected
+            .get()
+            .map(|v| v.sku.to_string())
+            .unwrap_or_default()
+    };
+    let sold_out = move || selected.get().is_none_or(|v| v.stock_on_hand <= 0);
+    let initial = feedback
+        .value("quantity")
+        .and_then(|q| q.trim().parse().ok())
+        .unwrap_or(1);
+    let error = feedback.error("quantity").or(feedback.message.clone());
+    view! {
+        // Type-erased (like the picker below): the page's view type would
+        // otherwise nest past the compiler's limit.
+        <form method="post" action=path class="add-to-cart" data-testid="add-to-cart-form">
+            <input type="hidden" name="sku" value=sku />
+            {move || {
+                selected
+                    .get()
+                    .map(|v| {
+                        let error = error.clone();
+                        view! { <QuantityPicker unit_price=v.price initial error /> }
+                    })
+            }}
+            <button type="submit" class="primary" disabled=sold_out data-testid="add-to-cart">
+                "Add to cart"
+            </button>
+        </form>
+    }
+    .into_any()
 }
 
 /// Links to each variant of a product with more than one.
@@ -146,7 +191,8 @@ fn VariantPicker(
                     .collect_view()}
             </ul>
         </nav>
-    })
+    }
+    .into_any())
 }
 
 /// schema.org `Product` JSON-LD with one offer per variant, safe to inline

@@ -36,13 +36,13 @@ test("after hydration the quantity picker updates the line total", async ({ page
   const product = seedProducts[0];
   await page.goto(`/p/${product.slug}`);
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await expect(page.getByTestId("quantity")).toHaveText("1");
+  await expect(page.getByTestId("quantity")).toHaveValue("1");
   await page.getByTestId("quantity-increase").click();
   await page.getByTestId("quantity-increase").click();
-  await expect(page.getByTestId("quantity")).toHaveText("3");
+  await expect(page.getByTestId("quantity")).toHaveValue("3");
   await expect(page.getByTestId("line-total")).toHaveText(dollars(defaultVariant(product).price_minor * 3));
   await page.getByTestId("quantity-decrease").click();
-  await expect(page.getByTestId("quantity")).toHaveText("2");
+  await expect(page.getByTestId("quantity")).toHaveValue("2");
 });
 
 test("catalog pages do not download the 3D viewer", async ({ page }) => {

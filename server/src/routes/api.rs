@@ -18,9 +18,21 @@ use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Slug}
     info(
         title = "Vitrine API",
         version = "1",
-        description = "The Vitrine storefront's catalog."
+        description = "The Vitrine storefront: catalog, cart, checkout, orders and accounts."
     ),
-    paths(list_products, get_product, list_categories, get_category, search)
+    paths(
+        list_products, get_product, list_categories, get_category, search,
+        super::api_shop::get_cart, super::api_shop::add_cart_item, super::api_shop::set_cart_item,
+        super::api_shop::remove_cart_item, super::api_shop::checkout, super::api_shop::list_orders,
+        super::api_shop::get_order, super::api_shop::register, super::api_shop::sign_in,
+        super::api_shop::sign_out,
+    ),
+    tags(
+        (name = "catalog", description = "Products, categories and search"),
+        (name = "cart", description = "The session's cart (cookie `vitrine_session` or `Authorization: Bearer`)"),
+        (name = "orders", description = "Checkout and order history"),
+        (name = "account", description = "Registration and sign-in"),
+    )
 )]
 pub struct ApiDoc;
 
@@ -31,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/categories", get(list_categories))
         .route("/categories/{slug}", get(get_category))
         .route("/search", get(search))
+        .merge(super::api_shop::router())
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
@@ -40,29 +53,62 @@ pub fn router() -> Router<AppState> {
 pub struct ErrorBody {
     /// What went wrong, for a person to read.
     error: String,
+    /// With 422: each invalid field and what is wrong with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<vitrine_domain::form::FieldError>,
 }
 
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(
+    pub StatusCode,
+    pub String,
+    pub Vec<vitrine_domain::form::FieldError>,
+);
 
 impl ApiError {
-    fn not_found(message: impl Into<String>) -> Self {
-        Self(StatusCode::NOT_FOUND, message.into())
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self(status, message.into(), Vec::new())
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+}
+
+impl From<vitrine_domain::shop::ShopError> for ApiError {
+    fn from(e: vitrine_domain::shop::ShopError) -> Self {
+        use vitrine_domain::shop::ShopError;
+        let status = super::forms::status_of(&e);
+        match e {
+            ShopError::Invalid(errors) => Self(status, errors.summary(), errors.0),
+            ShopError::Unavailable(detail) => {
+                tracing::error!(error = %detail, "API request failed");
+                Self::new(
+                    status,
+                    "The store is unavailable right now: nothing was changed.",
+                )
+            }
+            other => Self::new(status, other.to_string()),
+        }
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "catalog query failed");
-        Self(
+        Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "The catalog is unavailable right now.".into(),
+            "The catalog is unavailable right now.",
         )
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(ErrorBody { error: self.1 })).into_response()
+        let body = ErrorBody {
+            error: self.1,
+            fields: self.2,
+        };
+        (self.0, Json(body)).into_response()
     }
 }
 
@@ -145,13 +191,13 @@ async fn search(
     params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ProductList>, ApiError> {
     let Query(params) = params.map_err(|_| {
-        ApiError(
+        ApiError::new(
             StatusCode::BAD_REQUEST,
-            "add the words to search for as ?q=…".into(),
+            "add the words to search for as ?q=…",
         )
     })?;
     let query = SearchQuery::parse(&params.q)
-        .map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.to_string()))?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
     let products = state.stores.catalog.search(&query).await?;
     Ok(Json(ProductList { products }))
 }

@@ -1,5 +1,7 @@
-//! HTTP routes outside the Leptos pages.
+//! HTTP handlers: health checks, the JSON API, form posts, static files.
 
 pub mod api;
+pub mod api_shop;
+pub mod forms;
 pub mod health;
 pub mod static_files;

@@ -69,6 +69,8 @@ impl Database {
 
 pub struct TestApp {
     pub address: String,
+    /// The server's database, for tests that look under the HTTP layer.
+    pub database_url: String,
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     _site_dir: Option<tempfile::TempDir>,
@@ -194,9 +196,11 @@ pub async fn spawn_app(database: Database) -> TestApp {
             workspace_root().join("seed").display().to_string(),
         ),
     ];
-    if let Some(db) = &postgres {
-        vars.push(("DATABASE_URL", db.url()));
-    }
+    let database_url = match &postgres {
+        Some(db) => db.url(),
+        None => format!("sqlite://{}/vitrine.db?mode=rwc", data_dir.path().display()),
+    };
+    vars.push(("DATABASE_URL", database_url.clone()));
     let settings = Settings::from_lookup(|name| {
         vars.iter()
             .find(|(k, _)| *k == name)
@@ -214,7 +218,11 @@ pub async fn spawn_app(database: Database) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
-        client: reqwest::Client::new(),
+        database_url,
+        client: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap(),
         data_dir,
         _site_dir: site_dir,
         _database: postgres,
@@ -236,3 +244,98 @@ pub fn seed_catalog() -> SeedCatalog {
     let text = std::fs::read_to_string(workspace_root().join("seed/catalog.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
+
+/// A shopper's browser: keeps the session cookie, never follows redirects
+/// (so tests see the 303s of form posts).
+pub struct Shopper {
+    pub address: String,
+    client: reqwest::Client,
+    pub cookie: Option<String>,
+}
+
+impl TestApp {
+    pub fn shopper(&self) -> Shopper {
+        Shopper {
+            address: self.address.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                // A stuck request fails the test instead of hanging the run.
+                .timeout(std::time::Duration::from_secs(60))
+                .build()
+                .unwrap(),
+            cookie: None,
+        }
+    }
+}
+
+impl Shopper {
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> reqwest::Response {
+        let request = match &self.cookie {
+            Some(token) => request.header("cookie", format!("vitrine_session={token}")),
+            None => request,
+        };
+        let response = request.send().await.expect("request failed");
+        for value in response.headers().get_all("set-cookie") {
+            let value = value.to_str().unwrap();
+            if let Some(rest) = value.strip_prefix("vitrine_session=") {
+                let token = rest.split(';').next().unwrap();
+                self.cookie = (!token.is_empty()).then(|| token.to_string());
+            }
+        }
+        response
+    }
+
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let request = self.client.get(format!("{}{path}", self.address));
+        self.send(request).await
+    }
+
+    pub async fn post_json(&mut self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .json(&body);
+        self.send(request).await
+    }
+
+    pub async fn checkout_json(&mut self, key: &str, body: serde_json::Value) -> reqwest::Response {
+        let request = self
+            .client
+            .post(format!("{}/api/v1/checkout", self.address))
+            .header("idempotency-key", key)
+            .json(&body);
+        self.send(request).await
+    }
+
+    pub async fn client_delete(&mut self, path: &str) -> reqwest::Response {
+        let request = self.client.delete(format!("{}{path}", self.address));
+        self.send(request).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .form(fields);
+        self.send(request).await
+    }
+}
+
+/// A checkout body that passes every check (the test card pays).
+pub fn checkout_body(card: &str) -> serde_json::Value {
+    serde_json::json!({
+        "idempotency_key": "",
+        "email": "ada@example.com",
+        "name": "Ada Lovelace",
+        "line1": "12 St James's Square",
+        "city": "London",
+        "postal_code": "SW1Y 4JH",
+        "country": "GB",
+        "card_number": card,
+        "card_expiry": "12/39",
+        "card_cvc": "123",
+    })
+}
+
+pub const PAYING_CARD: &str = "4242 4242 4242 4242";
+pub const DECLINED_CARD: &str = "4000 0000 0000 0002";

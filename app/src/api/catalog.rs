@@ -1,5 +1,4 @@
-//! Server functions: the pages' only way to the stores. Each runs on the
-//! server; in the browser it is an HTTP call with the same signature.
+//! Catalog server functions: product listings, product pages, categories, search.
 
 use crate::model::{Category, ProductDetail, ProductSummary, viewer::ViewerConfig};
 use leptos::prelude::*;
@@ -17,6 +16,8 @@ pub struct ViewerBoot {
 pub struct ProductPageData {
     pub product: ProductDetail,
     pub viewer: Option<ViewerBoot>,
+    /// A failed add-to-cart post, shown by the form.
+    pub feedback: Option<crate::forms::FormFeedback>,
 }
 
 /// The origin shoppers reach the store at, for canonical links.
@@ -28,6 +29,7 @@ pub async fn public_url() -> Result<String, ServerFnError> {
 #[server]
 pub async fn list_products() -> Result<Vec<ProductSummary>, ServerFnError> {
     crate::services::services()?
+        .shop
         .catalog
         .list_products()
         .await
@@ -43,6 +45,7 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
         return Ok(None);
     };
     let product = services
+        .shop
         .catalog
         .product_by_slug(&slug)
         .await
@@ -56,7 +59,11 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
                 label: format!("3D view of {}", product.title),
             },
         });
-        ProductPageData { product, viewer }
+        ProductPageData {
+            product,
+            viewer,
+            feedback: crate::services::form_feedback("add-to-cart"),
+        }
     }))
 }
 
@@ -77,6 +84,7 @@ fn unavailable(e: impl std::fmt::Display) -> ServerFnError {
 #[server]
 pub async fn list_categories() -> Result<Vec<Category>, ServerFnError> {
     crate::services::services()?
+        .shop
         .catalog
         .categories()
         .await
@@ -93,6 +101,7 @@ pub async fn get_category(
         return Ok(None);
     };
     crate::services::services()?
+        .shop
         .catalog
         .category(&slug)
         .await
@@ -105,6 +114,7 @@ pub async fn search_products(query: String) -> Result<SearchResults, ServerFnErr
     match SearchQuery::parse(&query) {
         Err(e) => Ok(SearchResults::Invalid(e.to_string())),
         Ok(query) => crate::services::services()?
+            .shop
             .catalog
             .search(&query)
             .await
