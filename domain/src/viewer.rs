@@ -29,6 +29,10 @@ pub mod dom {
     pub const FRAMES_ATTR: &str = "data-frames";
     /// Attribute with a person-readable error message when the viewer cannot show the model.
     pub const ERROR_ATTR: &str = "data-viewer-error";
+    /// Attribute the page sets to the selected variant's glTF material variant name.
+    pub const MATERIAL_VARIANT_ATTR: &str = "data-material-variant";
+    /// Attribute the viewer sets to the material variant on screen (empty: the default).
+    pub const MATERIAL_VARIANT_SHOWN_ATTR: &str = "data-material-variant-shown";
     /// Event dispatched on the canvas with the first model frame (`detail.ms`).
     pub const FIRST_FRAME_EVENT: &str = "vitrine:first-frame";
     /// Event dispatched on the canvas when the viewer fails (`detail.message`).

@@ -4,11 +4,13 @@
 //! [`start`] with its canvas id. The app is a few plugins, one per concern:
 //! - [`page_bridge`]: reads the page's [`ViewerConfig`] and reports state back to the DOM;
 //! - [`model`]: loads the GLB, frames the camera on it, notices the first frame;
-//! - [`orbit_camera`]: turns drags and wheel into camera moves (maths in `vitrine-viewer-core`).
+//! - [`orbit_camera`]: turns drags and wheel into camera moves (maths in `vitrine-viewer-core`);
+//! - [`variants`]: shows the variant the page selected (glTF `KHR_materials_variants`).
 
 pub mod model;
 pub mod orbit_camera;
 pub mod page_bridge;
+pub mod variants;
 
 use bevy::asset::AssetMetaCheck;
 use bevy::prelude::*;
@@ -47,6 +49,7 @@ pub fn build_app(canvas_id: &str, config: ViewerConfig) -> App {
         },
         model::ModelPlugin { file: model_file },
         orbit_camera::OrbitCameraPlugin,
+        variants::MaterialVariantsPlugin,
     ));
     app
 }

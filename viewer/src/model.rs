@@ -5,6 +5,7 @@ use crate::orbit_camera::OrbitState;
 use crate::page_bridge::{self, Canvas};
 use bevy::asset::LoadState;
 use bevy::camera::primitives::Aabb;
+use bevy::gltf::{Gltf, GltfLoaderSettings};
 use bevy::prelude::*;
 use bevy::world_serialization::{WorldAssetRoot, WorldInstanceReady};
 use vitrine_viewer_core::Orbit;
@@ -18,13 +19,16 @@ pub struct ModelPlugin {
     pub file: String,
 }
 
+/// The GLB's path under the asset root.
 #[derive(Resource)]
-struct ModelFile(String);
+pub struct ModelFile(pub String);
 
 /// Where the model is in its life: spawned → framed → shown.
 #[derive(Resource, Default, Debug)]
 pub struct ModelProgress {
     handle: Option<Handle<WorldAsset>>,
+    /// The whole glTF asset (the same load as the scene), for its material variants.
+    pub gltf: Option<Handle<Gltf>>,
     pub spawned: bool,
     pub framed: bool,
     pub frames_drawn: u64,
@@ -54,8 +58,13 @@ fn spawn_model(
     file: Res<ModelFile>,
     mut progress: ResMut<ModelProgress>,
 ) {
-    let handle = asset_server.load(GltfAssetLabel::Scene(0).from_asset(file.0.clone()));
+    // Keep the glTF JSON: material variants are read from it (see `variants`).
+    let handle = asset_server
+        .load_builder()
+        .with_settings(|settings: &mut GltfLoaderSettings| settings.include_source = true)
+        .load(GltfAssetLabel::Scene(0).from_asset(file.0.clone()));
     progress.handle = Some(handle.clone());
+    progress.gltf = Some(asset_server.load(file.0.clone()));
     commands.spawn(WorldAssetRoot(handle)).observe(
         |_: On<WorldInstanceReady>, mut progress: ResMut<ModelProgress>| {
             progress.spawned = true;

@@ -58,6 +58,10 @@ mod imp {
             .is_some()
     }
 
+    pub fn get_attr(canvas_id: &str, name: &str) -> Option<String> {
+        canvas(canvas_id)?.get_attribute(name)
+    }
+
     pub fn set_attr(canvas_id: &str, name: &str, value: &str) {
         if let Some(canvas) = canvas(canvas_id) {
             let _ = canvas.set_attribute(name, value);
@@ -144,4 +148,23 @@ pub fn report_frames(canvas_id: &str, frames: u64) {
     imp::set_attr(canvas_id, dom::FRAMES_ATTR, &frames.to_string());
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (canvas_id, frames);
+}
+
+/// The material variant the page has selected (`None`: the model's default).
+pub fn requested_material_variant(canvas_id: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    return imp::get_attr(canvas_id, dom::MATERIAL_VARIANT_ATTR).filter(|v| !v.is_empty());
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = canvas_id;
+        None
+    }
+}
+
+/// Reports the material variant now on screen (`""`: the default).
+pub fn report_material_variant(canvas_id: &str, name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    imp::set_attr(canvas_id, dom::MATERIAL_VARIANT_SHOWN_ATTR, name);
+    #[cfg(not(target_arch = "wasm32"))]
+    info!("viewer #{canvas_id}: showing material variant {name:?}");
 }

@@ -9,7 +9,12 @@ use crate::model::viewer::dom;
 use leptos::prelude::*;
 
 #[component]
-pub fn ProductViewer(boot: ViewerBoot) -> impl IntoView {
+pub fn ProductViewer(
+    boot: ViewerBoot,
+    /// The selected variant's glTF material variant: the viewer shows it.
+    #[prop(into)]
+    material_variant: Signal<Option<String>>,
+) -> impl IntoView {
     let config = serde_json::to_string(&boot.config).unwrap_or_default();
     let label = boot.config.label.clone();
 
@@ -23,6 +28,7 @@ pub fn ProductViewer(boot: ViewerBoot) -> impl IntoView {
             <canvas
                 id=dom::CANVAS_ID
                 data-viewer=config
+                data-material-variant=move || material_variant.get().unwrap_or_default()
                 tabindex="0"
                 role="img"
                 aria-label=label

@@ -67,7 +67,12 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
         <article class="product">
             <div class="product-media">
                 {match viewer {
-                    Some(boot) => view! { <ProductViewer boot /> }.into_any(),
+                    Some(boot) => {
+                        let material_variant = Signal::derive(move || {
+                            selected.get().and_then(|v| v.material_variant)
+                        });
+                        view! { <ProductViewer boot material_variant /> }.into_any()
+                    }
                     None => {
                         view! { <p class="no-model">"No 3D model for this product yet."</p> }
                             .into_any()

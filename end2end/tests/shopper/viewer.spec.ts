@@ -57,3 +57,29 @@ test("the viewer draws the model, a drag turns it and the wheel zooms", async ({
   );
   expect(consoleErrors.filter((e) => !e.includes("favicon"))).toEqual([]);
 });
+
+test("picking a variant shows its material in 3D", async ({ page }) => {
+  // The shoe's variants change its whole colourway (glTF KHR_materials_variants).
+  await page.goto("/p/everyday-sneaker?variant=SNEAKER-MIDNIGHT");
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  const canvas = page.locator("canvas#vitrine-viewer");
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  await expect(canvas).toHaveAttribute("data-material-variant-shown", "midnight", { timeout: 30_000 });
+  const frames = async () => Number(await canvas.getAttribute("data-frames"));
+  const settle = async () => {
+    const now = await frames();
+    await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThanOrEqual(now + 3);
+  };
+  await settle();
+  const midnight = await shoot(canvas);
+
+  // Client-side navigation: the viewer stays, only the materials change.
+  await page.locator("[data-testid=variant][data-sku=SNEAKER-BEACH]").click();
+  await expect(canvas).toHaveAttribute("data-material-variant", "beach");
+  await expect(canvas).toHaveAttribute("data-material-variant-shown", "beach", { timeout: 30_000 });
+  await settle();
+  const beach = await shoot(canvas);
+  const changed = changedFraction(midnight, beach);
+  console.log(`switching midnight → beach changed ${(changed * 100).toFixed(1)}% of the canvas`);
+  expect(changed).toBeGreaterThan(0.02);
+});
