@@ -48,7 +48,7 @@ for product in catalog["products"]:
 json.dump(catalog, open(sys.argv[1], "w"))
 PY
 
-start() { # start NAME DATABASE_URL: starts a server, prints its base URL
+start() { # start NAME DATABASE_URL: starts a server, sets BASE to its URL
   local name=$1 url=$2 port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$work/$name"
@@ -58,14 +58,14 @@ start() { # start NAME DATABASE_URL: starts a server, prints its base URL
   pids+=($!)
   for _ in $(seq 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "$name server did not start" >&2; exit 1; }
-  echo "http://127.0.0.1:$port"
+  BASE="http://127.0.0.1:$port"
 }
 
 echo "checkout throughput: $(nproc) cores; driver and server share them"
-sqlite=$(start sqlite "sqlite://$work/sqlite/vitrine.db?mode=rwc")
+start sqlite "sqlite://$work/sqlite/vitrine.db?mode=rwc"; sqlite=$BASE
 python3 bench/checkout_driver.py "$sqlite" SQLite "${ARGS[@]}"
 kill "${pids[0]}"
 psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS vitrine_bench WITH (FORCE)" >/dev/null 2>&1 || true
 psql "$PG_ADMIN" -qc "CREATE DATABASE vitrine_bench" >/dev/null
-postgres=$(start postgres "${PG_ADMIN%/*}/vitrine_bench")
+start postgres "${PG_ADMIN%/*}/vitrine_bench"; postgres=$BASE
 python3 bench/checkout_driver.py "$postgres" PostgreSQL "${ARGS[@]}"

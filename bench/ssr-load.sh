@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Server-rendered pages under load, beside a static file from the same server.
 #
-# Starts the release server on a free 127.0.0.1 port with a fresh SQLite
-# database (or DATABASE_URL, e.g. a PostgreSQL database), then runs wrk with
-# 256 connections against: a hashed static file (/pkg/*.css), the SSR
-# product page, and /api/v1/products. Prints requests/s, p50 and p99 latency,
+# Starts the release server on free 127.0.0.1 ports with fresh SQLite
+# databases (or DATABASE_URL, e.g. a PostgreSQL database), once with the
+# anonymous page cache on (the default) and once with it off, then runs wrk
+# with 256 connections against: a hashed static file (/pkg/*.css), the SSR
+# product page (cached and not), and /api/v1/products. Prints requests/s, p50 and p99 latency,
 # and each route's throughput as a ratio of the static route's.
 # Goal (issue 3): product page >= 0.5x the static route, p99 < 25 ms.
 #
@@ -27,29 +28,42 @@ command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -qq
 SITE="$CACHE/site/release"
 SERVER="${CARGO_TARGET_DIR:-$CACHE/target}/release/vitrine"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
-VITRINE_ADDR="127.0.0.1:$port" VITRINE_DATA_DIR="$data" VITRINE_SITE_ROOT="$SITE" \
-  VITRINE_SEED_DIR=seed RUST_LOG=warn "$SERVER" >/dev/null 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "$base/readyz" >/dev/null || { echo "the server did not become ready" >&2; exit 1; }
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$data"' EXIT
+start() { # start NAME PAGE_CACHE_MS: starts a server, sets BASE to its URL
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$data/$1"
+  VITRINE_ADDR="127.0.0.1:$port" VITRINE_DATA_DIR="$data/$1" VITRINE_SITE_ROOT="$SITE" \
+    VITRINE_SEED_DIR=seed VITRINE_PAGE_CACHE_MS="$2" RUST_LOG=warn "$SERVER" >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "the server did not become ready" >&2; exit 1; }
+  BASE="http://127.0.0.1:$port"
+}
+# The same build twice: as configured by default (anonymous catalog pages are
+# kept for 1 s), and with that cache off, to show what a render costs.
+start cached 1000; base=$BASE
+start uncached 0; uncached=$BASE
 
 css=$(sed -n 's/.*"stylesheet": *"\([^"]*\)".*/\1/p' "$SITE/pkg/site.json")
 echo "database: ${DATABASE_URL:-sqlite (fresh file)}; $(nproc) cores shared by wrk and the server; ${SECONDS_PER_ROUTE}s per route, 256 connections"
-printf '%-28s %12s %10s %10s %10s\n' route "requests/s" p50 p99 "vs static"
+printf '%-36s %12s %10s %10s %10s\n' route "requests/s" p50 p99 "vs static"
 static_rps=
-for route in "/pkg/$css" /p/sheen-chair /api/v1/products; do
-  out=$(wrk -t2 -c256 -d"${SECONDS_PER_ROUTE}s" --latency "$base$route")
+for target in "$base/pkg/$css" "$base/p/sheen-chair" "$uncached/p/sheen-chair" "$base/api/v1/products"; do
+  out=$(wrk -t2 -c256 -d"${SECONDS_PER_ROUTE}s" --latency "$target")
   rps=$(awk '/^Requests\/sec/ { print $2 }' <<<"$out")
   p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
   p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ { print }' <<<"$out")
   [ -z "$static_rps" ] && static_rps=$rps
   ratio=$(awk -v a="$rps" -v b="$static_rps" 'BEGIN { printf "%.2fx", a / b }')
-  label=$route; [ "$route" = "/pkg/$css" ] && label="static /pkg/*.css"
-  printf '%-28s %12s %10s %10s %10s\n' "$label" "$rps" "$p50" "$p99" "$ratio"
+  case "$target" in
+    "$base/pkg/$css") label="static /pkg/*.css" ;;
+    "$uncached"/*) label="${target#"$uncached"} (no page cache)" ;;
+    *) label=${target#"$base"} ;;
+  esac
+  printf '%-36s %12s %10s %10s %10s\n' "$label" "$rps" "$p50" "$p99" "$ratio"
   [ -n "$errors" ] && echo "  $errors"
 done

@@ -25,6 +25,9 @@ pub struct Settings {
     pub seed_dir: Option<PathBuf>,
     /// `VITRINE_LOG_FORMAT`: `json` (default) or `pretty`.
     pub log_format: String,
+    /// `VITRINE_PAGE_CACHE_MS`: how long anonymous visitors' catalog pages are
+    /// reused (default 1000; 0 turns the cache off).
+    pub page_cache: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +96,13 @@ impl Settings {
                 problem: format!("{log_format:?} is neither json nor pretty"),
             });
         }
+        let page_cache_ms = get("VITRINE_PAGE_CACHE_MS", "1000");
+        let page_cache_ms: u64 = page_cache_ms.parse().map_err(|_| ConfigError {
+            name: "VITRINE_PAGE_CACHE_MS",
+            problem: format!("{page_cache_ms:?} is not a whole number of milliseconds"),
+        })?;
         Ok(Self {
+            page_cache: std::time::Duration::from_millis(page_cache_ms),
             addr,
             database_url,
             database_read_url,

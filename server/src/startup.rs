@@ -4,6 +4,7 @@
 
 use crate::assets::LocalAssetStore;
 use crate::config::Settings;
+use crate::page_cache::{self, PageCache};
 use crate::passwords::Argon2Passwords;
 use crate::routes::{api, forms, health, static_files};
 use crate::store::{self, Stores};
@@ -167,6 +168,10 @@ fn router(state: AppState, settings: &Settings, asset_dir: &std::path::Path) -> 
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             provide_services,
             fallback_shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            PageCache::new(settings.page_cache),
+            page_cache::serve,
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -18,6 +18,7 @@ on_both_databases!(
     category_pages_list_their_products,
     pages_name_one_canonical_url,
     model_assets_are_served_immutable_and_cross_origin,
+    anonymous_catalog_pages_are_reused_for_a_moment,
 );
 
 async fn healthz_says_ok(db: Database) {
@@ -289,4 +290,33 @@ async fn pages_name_one_canonical_url(db: Database) {
     );
     let search = app.get("/search?q=chair").await.text().await.unwrap();
     assert!(search.contains(r#"<meta name="robots" content="noindex">"#));
+}
+
+async fn anonymous_catalog_pages_are_reused_for_a_moment(db: Database) {
+    let app = spawn_app(db).await;
+    let cache = |r: &reqwest::Response| {
+        r.headers()
+            .get("x-vitrine-cache")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let first = app.get("/p/toy-car").await;
+    assert_eq!(cache(&first).as_deref(), Some("miss"));
+    let first = first.text().await.unwrap();
+    let second = app.get("/p/toy-car").await;
+    assert_eq!(cache(&second).as_deref(), Some("hit"));
+    assert_eq!(second.text().await.unwrap(), first, "the same page");
+    // Visitors with a session always get a fresh render (their header is theirs).
+    let with_session = app
+        .client
+        .get(format!("{}/p/toy-car", app.address))
+        .header("cookie", "vitrine_session=whatever")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cache(&with_session), None);
+    // Never the shopper's own pages.
+    assert_eq!(cache(&app.get("/cart").await), None);
+    // After the moment passes, the page is rendered again.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(cache(&app.get("/p/toy-car").await).as_deref(), Some("miss"));
 }

@@ -3,7 +3,7 @@
 //! post to `/account/logout`.
 
 use crate::api::{AccountPageData, account_form_feedback, account_page};
-use crate::components::{Field, FormAlert};
+use crate::components::{Canonical, Field, FormAlert};
 use crate::model::time::format_utc;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -13,6 +13,8 @@ pub fn AccountPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| account_page());
     view! {
         <Title text="Your account" />
+        <Canonical path="/account" />
+        <Meta name="description" content="Your Vitrine account and orders." />
         <Meta name="robots" content="noindex" />
         <section class="account">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -94,6 +96,7 @@ pub fn LoginPage() -> impl IntoView {
     let feedback = Resource::new(|| (), |_| account_form_feedback("login".into()));
     view! {
         <Title text="Sign in" />
+        <Canonical path="/account/login" />
         <Meta name="description" content="Sign in to your Vitrine account." />
         <section class="account-form">
             <h1>"Sign in"</h1>
@@ -122,6 +125,7 @@ pub fn RegisterPage() -> impl IntoView {
     let feedback = Resource::new(|| (), |_| account_form_feedback("register".into()));
     view! {
         <Title text="Create an account" />
+        <Canonical path="/account/register" />
         <Meta name="description" content="Create a Vitrine account to see your orders." />
         <section class="account-form">
             <h1>"Create an account"</h1>

@@ -2,7 +2,7 @@
 //! remove) posted to `/cart`, so it works without JavaScript.
 
 use crate::api::{CartPageData, cart_page};
-use crate::components::FormAlert;
+use crate::components::{Canonical, FormAlert};
 use crate::model::shop::CartView;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -12,6 +12,7 @@ pub fn CartPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| cart_page());
     view! {
         <Title text="Your cart" />
+        <Canonical path="/cart" />
         <Meta name="description" content="The items in your Vitrine cart." />
         <Meta name="robots" content="noindex" />
         <section class="cart">

@@ -3,7 +3,7 @@
 //! from current prices when it is placed.
 
 use crate::api::{CheckoutPageData, checkout_page};
-use crate::components::{Field, FormAlert};
+use crate::components::{Canonical, Field, FormAlert};
 use crate::model::address::SHIPPING_COUNTRIES;
 use crate::model::payment::TEST_CARD_APPROVED;
 use crate::model::pricing::Totals;
@@ -15,6 +15,7 @@ pub fn CheckoutPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| checkout_page());
     view! {
         <Title text="Checkout" />
+        <Canonical path="/checkout" />
         <Meta name="description" content="Check out your Vitrine cart." />
         <Meta name="robots" content="noindex" />
         <section class="checkout">

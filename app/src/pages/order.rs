@@ -3,6 +3,7 @@
 //! that placed it, can see it; anyone else gets the 404 page.
 
 use crate::api::order_page;
+use crate::components::Canonical;
 use crate::model::time::format_utc;
 use crate::model::{OrderDetail, OrderStatus};
 use crate::pages::NotFound;
@@ -49,6 +50,8 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
     let address = order.shipping.clone();
     view! {
         <Title text=format!("Order {}", order.reference) />
+        <Canonical path=format!("/orders/{}", order.id) />
+        <Meta name="description" content=format!("Vitrine order {}.", order.reference) />
         <section class="order" data-testid="order">
             <h1 data-testid="order-heading">{heading}</h1>
             <p class="order-meta">

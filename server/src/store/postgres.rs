@@ -9,20 +9,12 @@ use std::time::Duration;
 use vitrine_domain::SearchQuery;
 
 pub async fn open(url: &str) -> Result<PgPool, ConnectError> {
-    let pool = PgPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect(url)
-        .await
-        .map_err(|source| ConnectError::Open {
-            url: redact(url),
-            source,
-        })?;
+    let pool = open_replica(url).await?;
     sqlx::migrate!("../migrations/postgres").run(&pool).await?;
     Ok(pool)
 }
 
-/// A read replica: same schema (the primary migrates it), reads only.
+/// A pool without migrating: for a read replica (the primary migrates it).
 pub async fn open_replica(url: &str) -> Result<PgPool, ConnectError> {
     PgPoolOptions::new()
         .max_connections(16)
