@@ -30,7 +30,7 @@ pub use email::Email;
 pub use form::FieldErrors;
 pub use money::{Currency, Money};
 pub use order::{OrderDetail, OrderStatus, OrderSummary};
-pub use product::{Availability, Category, ProductDetail, ProductSummary, Variant};
+pub use product::{Availability, Category, ProductDetail, ProductImage, ProductSummary, Variant};
 pub use quantity::Quantity;
 pub use search::SearchQuery;
 pub use sku::Sku;

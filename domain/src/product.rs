@@ -12,6 +12,17 @@ pub struct ProductSummary {
     /// The lowest variant price: listings say "from $X".
     pub price_from: Money,
     pub has_model: bool,
+    /// The product's first photo, for its card.
+    pub image: Option<ProductImage>,
+}
+
+/// A product photo: where it is and what it shows (for people who cannot see it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProductImage {
+    /// Absolute or root-relative URL, resolved against the asset base URL.
+    pub url: String,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +112,8 @@ pub struct ProductDetail {
     pub model_url: Option<String>,
     /// Who made the 3D model and under which licence (CC BY requires it on the page).
     pub model_credit: Option<String>,
+    /// Photos, in the merchant's order.
+    pub images: Vec<ProductImage>,
 }
 
 impl ProductDetail {
@@ -142,6 +155,7 @@ mod tests {
             variants,
             model_url: None,
             model_credit: None,
+            images: Vec::new(),
         }
     }
 

@@ -29,6 +29,14 @@ pub struct NewProduct {
     /// Key of the product's GLB in the asset store.
     pub model_key: Option<String>,
     pub model_credit: Option<String>,
+    /// Photos: asset-store keys and their alt text, in order.
+    pub images: Vec<NewImage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewImage {
+    pub key: String,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 use crate::assets::LocalAssetStore;
 use serde::Deserialize;
 use std::path::Path;
-use vitrine_domain::store::{CatalogStore, NewProduct, NewVariant, StoreError};
+use vitrine_domain::store::{CatalogStore, NewImage, NewProduct, NewVariant, StoreError};
 use vitrine_domain::{Category, Currency, Money, Sku, Slug};
 
 #[derive(Debug, Deserialize)]
@@ -29,8 +29,20 @@ struct SeedProduct {
     /// GLB path relative to the seed folder.
     model: Option<String>,
     model_credit: Option<String>,
+    /// Photos, paths relative to the seed folder.
+    #[serde(default)]
+    images: Vec<SeedImage>,
     variants: Vec<SeedVariant>,
 }
+
+#[derive(Debug, Deserialize)]
+struct SeedImage {
+    file: String,
+    alt: String,
+}
+
+/// Photo formats every browser shows.
+const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "avif"];
 
 #[derive(Debug, Deserialize)]
 struct SeedVariant {
@@ -130,7 +142,31 @@ pub async fn seed_if_empty(
             }
             None => None,
         };
+        let mut images = Vec::with_capacity(product.images.len());
+        for image in &product.images {
+            let path = seed_dir.join(&image.file);
+            let extension = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .filter(|e| IMAGE_EXTENSIONS.contains(&e.as_str()))
+                .ok_or_else(|| invalid(&image.file, &"a photo must be JPEG, PNG, WebP or AVIF"))?;
+            if image.alt.trim().is_empty() {
+                return Err(invalid(&image.file, &"a photo needs alt text"));
+            }
+            let key = assets
+                .put_file(&path, &extension)
+                .map_err(|source| SeedError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+            images.push(NewImage {
+                key,
+                alt: image.alt.clone(),
+            });
+        }
         products.push(NewProduct {
+            images,
             slug,
             title: product.title,
             description: product.description,

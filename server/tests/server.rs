@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Database, seed_catalog, spawn_app};
+use common::{Database, seed_catalog, spawn_app, spawn_app_with_seed};
 
 on_both_databases!(
     healthz_says_ok,
@@ -19,6 +19,7 @@ on_both_databases!(
     pages_name_one_canonical_url,
     model_assets_are_served_immutable_and_cross_origin,
     anonymous_catalog_pages_are_reused_for_a_moment,
+    product_photos_show_on_cards_pages_and_structured_data,
 );
 
 async fn healthz_says_ok(db: Database) {
@@ -319,4 +320,77 @@ async fn anonymous_catalog_pages_are_reused_for_a_moment(db: Database) {
     // After the moment passes, the page is rendered again.
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     assert_eq!(cache(&app.get("/p/toy-car").await).as_deref(), Some("miss"));
+}
+
+async fn product_photos_show_on_cards_pages_and_structured_data(db: Database) {
+    // The demo catalog has no photos: seed one product that has two.
+    let seed = tempfile::tempdir().unwrap();
+    // A valid 1×1 PNG.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
+        0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
+        0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    std::fs::write(seed.path().join("front.png"), png).unwrap();
+    std::fs::write(seed.path().join("side.png"), [png, b"side"].concat()).unwrap();
+    std::fs::write(
+        seed.path().join("catalog.json"),
+        serde_json::json!({
+            "categories": [{"slug": "lamps", "name": "Lamps"}],
+            "products": [{
+                "slug": "desk-lamp", "title": "Desk Lamp", "description": "A lamp.",
+                "category": "lamps",
+                "images": [
+                    {"file": "front.png", "alt": "The lamp from the front"},
+                    {"file": "side.png", "alt": "The lamp <from> the side"}
+                ],
+                "variants": [{"sku": "LAMP-1", "name": "Brass", "price_minor": 4900,
+                              "currency": "USD", "stock_on_hand": 3}]
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let app = spawn_app_with_seed(db, seed.path()).await;
+
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains(r#"class="card-photo""#), "{home}");
+    assert!(home.contains(r#"alt="The lamp from the front""#));
+
+    let product: serde_json::Value = app
+        .get("/api/v1/products/desk-lamp")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let images = product["images"].as_array().unwrap();
+    assert_eq!(images.len(), 2);
+    let url = images[0]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("/assets/") && url.ends_with(".png"),
+        "{url}"
+    );
+    let photo = app.get(url).await;
+    assert_eq!(photo.status(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/png");
+
+    let page = app.get("/p/desk-lamp").await.text().await.unwrap();
+    assert!(page.contains(r#"data-testid="product-photos""#));
+    assert!(
+        page.contains("The lamp &lt;from&gt; the side"),
+        "alt text is escaped"
+    );
+    let absolute = format!("{}{url}", app.address);
+    assert!(
+        page.contains(&format!(
+            r#"<meta property="og:image" content="{absolute}""#
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(r#""image":["{absolute}""#)),
+        "JSON-LD names the photos"
+    );
 }

@@ -50,7 +50,13 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
         .product_by_slug(&slug)
         .await
         .map_err(unavailable)?;
-    Ok(product.map(|product| {
+    Ok(product.map(|mut product| {
+        // Photos get absolute URLs: structured data and link previews need them.
+        for image in &mut product.images {
+            if image.url.starts_with('/') {
+                image.url = format!("{}{}", services.public_url, image.url);
+            }
+        }
         let viewer = product.model_url.clone().map(|model_url| ViewerBoot {
             module_js: services.viewer_js_url.clone(),
             module_wasm: services.viewer_wasm_url.clone(),

@@ -9,6 +9,13 @@ pub fn ProductCard(product: ProductSummary) -> impl IntoView {
             // A full page load: the 3D viewer cannot yet be unmounted and
             // remounted within one page, so each product page starts fresh.
             <a href=href rel="external">
+                {product
+                    .image
+                    .map(|image| {
+                        view! {
+                            <img class="card-photo" src=image.url alt=image.alt loading="lazy" decoding="async" />
+                        }
+                    })}
                 <h2>{product.title}</h2>
                 <p class="price">"From " {product.price_from.to_string()}</p>
                 {product.has_model.then(|| view! { <span class="badge">"3D"</span> })}

@@ -48,13 +48,14 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
     });
     let price = Signal::derive(move || selected.get().map(|v| v.price));
     let path_for_form = format!("/p/{}", product.with_value(|p| p.slug.to_string()));
-    let (path, title, description, credit, json_ld) = product.with_value(|p| {
+    let (path, title, description, credit, json_ld, og_image) = product.with_value(|p| {
         (
             format!("/p/{}", p.slug),
             p.title.clone(),
             p.description.clone(),
             p.model_credit.clone(),
             structured_data(p),
+            p.images.first().map(|i| i.url.clone()),
         )
     });
 
@@ -63,6 +64,7 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
         // One canonical URL per product, whichever ?variant= was asked for.
         <Canonical path />
         <Meta name="description" content=description.clone() />
+        {og_image.map(|url| view! { <Meta property="og:image" content=url /> })}
         <script type="application/ld+json" inner_html=json_ld></script>
         <article class="product">
             <div class="product-media">
@@ -79,6 +81,7 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
                     }
                 }}
                 {credit.map(|credit| view! { <p class="credit">{credit}</p> })}
+                <ProductPhotos product />
             </div>
             <div class="product-info">
                 <h1 data-testid="product-title">{title}</h1>
@@ -143,6 +146,29 @@ fn AddToCart(
         </form>
     }
     .into_any()
+}
+
+/// The product's photos, if it has any.
+#[component]
+fn ProductPhotos(product: StoredValue<ProductDetail>) -> impl IntoView {
+    let images = product.with_value(|p| p.images.clone());
+    (!images.is_empty()).then(|| {
+        view! {
+            <ul class="product-photos" data-testid="product-photos">
+                {images
+                    .into_iter()
+                    .map(|image| {
+                        view! {
+                            <li>
+                                <img src=image.url alt=image.alt loading="lazy" decoding="async" />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    })
 }
 
 /// Links to each variant of a product with more than one.
@@ -226,6 +252,10 @@ fn structured_data(product: &ProductDetail) -> String {
     });
     if let Some(category) = &product.category {
         data["category"] = category.name.clone().into();
+    }
+    if !product.images.is_empty() {
+        let urls: Vec<&str> = product.images.iter().map(|i| i.url.as_str()).collect();
+        data["image"] = urls.into();
     }
     data.to_string().replace('<', "\\u003c")
 }

@@ -35,9 +35,11 @@ pub trait Dialect: Database {
 }
 
 /// Product cards: one row per published product, priced from its cheapest variant.
-pub const SUMMARY_SELECT: &str = "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
-        MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
-    FROM products p JOIN variants v ON v.product_id = p.id";
+pub const SUMMARY_SELECT: &str = concat!(
+    "SELECT ",
+    super::card_columns!(),
+    " FROM products p JOIN variants v ON v.product_id = p.id"
+);
 const CATALOG_VARIANT_SELECT: &str = "SELECT p.slug AS product_slug, p.title AS product_title,
         v.id, v.sku, v.name, v.options, v.price_minor, v.currency, v.stock_on_hand, v.material_variant
     FROM variants v JOIN products p ON p.id = v.product_id";
@@ -114,7 +116,10 @@ where
 
     async fn list_products(&self) -> Result<Vec<ProductSummary>, StoreError> {
         let sql = format!("{SUMMARY_SELECT} WHERE p.published = TRUE {NEWEST_FIRST}");
-        summaries(sqlx::query_as(&sql).fetch_all(&self.read_pool).await)
+        summaries(
+            sqlx::query_as(&sql).fetch_all(&self.read_pool).await,
+            &self.asset_base_url,
+        )
     }
 
     async fn categories(&self) -> Result<Vec<Category>, StoreError> {
@@ -149,6 +154,7 @@ where
                 .bind(slug.as_str())
                 .fetch_all(&self.read_pool)
                 .await,
+            &self.asset_base_url,
         )?;
         Ok(Some((category(row)?, products)))
     }
@@ -159,6 +165,7 @@ where
                 .bind(DB::search_terms(query))
                 .fetch_all(&self.read_pool)
                 .await,
+            &self.asset_base_url,
         )
     }
 
@@ -182,7 +189,15 @@ where
         .fetch_all(&self.read_pool)
         .await
         .map_err(store_error)?;
-        row.into_domain(variants, &self.asset_base_url).map(Some)
+        let images: Vec<(String, String)> = sqlx::query_as(
+            "SELECT asset_key, alt FROM product_images WHERE product_id = $1 ORDER BY position, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.read_pool)
+        .await
+        .map_err(store_error)?;
+        row.into_domain(variants, images, &self.asset_base_url)
+            .map(Some)
     }
 
     async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError> {
@@ -228,6 +243,18 @@ where
                 .bind(p.model_credit.clone())
                 .fetch_one(&mut *conn)
                 .await?;
+                for (position, image) in p.images.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO product_images (product_id, position, asset_key, alt)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(product_id)
+                    .bind(position as i64)
+                    .bind(image.key.clone())
+                    .bind(image.alt.clone())
+                    .execute(&mut *conn)
+                    .await?;
+                }
                 for (position, v) in p.variants.iter().enumerate() {
                     sqlx::query(
                         "INSERT INTO variants (product_id, position, sku, name, options, price_minor,

@@ -4,6 +4,21 @@
 //! in `rows`; `sqlite` and `postgres` open their database and say what their
 //! SQL does differently.
 
+/// The columns of a product card, after `SELECT`, over `products p JOIN
+/// variants v` grouped by product: one macro so every listing (and each
+/// database's search) reads the same shape.
+macro_rules! card_columns {
+    () => {
+        "p.slug, p.title, MIN(v.price_minor) AS price_minor, MIN(v.currency) AS currency,
+        p.model_key IS NOT NULL AS has_model,
+        (SELECT i.asset_key FROM product_images i WHERE i.product_id = p.id
+            ORDER BY i.position, i.id LIMIT 1) AS image_key,
+        (SELECT i.alt FROM product_images i WHERE i.product_id = p.id
+            ORDER BY i.position, i.id LIMIT 1) AS image_alt"
+    };
+}
+pub(crate) use card_columns;
+
 pub mod accounts;
 pub mod carts;
 pub mod catalog;

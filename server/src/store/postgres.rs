@@ -47,12 +47,14 @@ impl Dialect for Postgres {
     // Row locks from the conditional stock UPDATEs serialise what must be.
     const BEGIN_WRITE: &'static str = "BEGIN";
     const LOCK_ROW: &'static str = " FOR UPDATE";
-    const SEARCH: &'static str = "SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
-            MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
-        FROM products p JOIN variants v ON v.product_id = p.id
+    const SEARCH: &'static str = concat!(
+        "SELECT ",
+        super::card_columns!(),
+        " FROM products p JOIN variants v ON v.product_id = p.id
         WHERE p.published AND p.search_document @@ to_tsquery('simple', $1)
         GROUP BY p.id
-        ORDER BY ts_rank(p.search_document, to_tsquery('simple', $1)) DESC, p.id";
+        ORDER BY ts_rank(p.search_document, to_tsquery('simple', $1)) DESC, p.id"
+    );
 
     fn search_terms(query: &SearchQuery) -> String {
         query.tsquery()

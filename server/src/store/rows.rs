@@ -4,7 +4,7 @@
 use vitrine_domain::product::CatalogVariant;
 use vitrine_domain::store::StoreError;
 use vitrine_domain::{
-    Category, Currency, Money, ProductDetail, ProductSummary, Sku, Slug, Variant,
+    Category, Currency, Money, ProductDetail, ProductImage, ProductSummary, Sku, Slug, Variant,
 };
 
 #[derive(sqlx::FromRow)]
@@ -14,6 +14,8 @@ pub struct ProductSummaryRow {
     pub price_minor: i64,
     pub currency: String,
     pub has_model: bool,
+    pub image_key: Option<String>,
+    pub image_alt: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -73,8 +75,13 @@ pub fn money(amount_minor: i64, currency: &str) -> Result<Money, StoreError> {
 }
 
 impl ProductSummaryRow {
-    pub fn into_domain(self) -> Result<ProductSummary, StoreError> {
+    pub fn into_domain(self, asset_base_url: &str) -> Result<ProductSummary, StoreError> {
+        let image = self.image_key.map(|key| ProductImage {
+            url: format!("{asset_base_url}/{key}"),
+            alt: self.image_alt.unwrap_or_default(),
+        });
         Ok(ProductSummary {
+            image,
             price_from: money(self.price_minor, &self.currency)?,
             slug: slug(self.slug)?,
             title: self.title,
@@ -103,6 +110,7 @@ impl ProductDetailRow {
     pub fn into_domain(
         self,
         variants: Vec<VariantRow>,
+        images: Vec<(String, String)>,
         asset_base_url: &str,
     ) -> Result<ProductDetail, StoreError> {
         let category = match (self.category_slug, self.category_name) {
@@ -123,6 +131,13 @@ impl ProductDetailRow {
                 .collect::<Result<_, _>>()?,
             model_url: self.model_key.map(|key| format!("{asset_base_url}/{key}")),
             model_credit: self.model_credit,
+            images: images
+                .into_iter()
+                .map(|(key, alt)| ProductImage {
+                    url: format!("{asset_base_url}/{key}"),
+                    alt,
+                })
+                .collect(),
         })
     }
 }
@@ -135,10 +150,11 @@ pub fn options_json(options: &[(String, String)]) -> String {
 /// Converts a listing query's rows into product cards.
 pub fn summaries(
     rows: Result<Vec<ProductSummaryRow>, sqlx::Error>,
+    asset_base_url: &str,
 ) -> Result<Vec<ProductSummary>, StoreError> {
     rows.map_err(store_error)?
         .into_iter()
-        .map(ProductSummaryRow::into_domain)
+        .map(|row| row.into_domain(asset_base_url))
         .collect()
 }
 

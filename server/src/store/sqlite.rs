@@ -39,13 +39,15 @@ impl Dialect for Sqlite {
     const BEGIN_SEED: &'static [&'static str] = &["BEGIN IMMEDIATE"];
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     const LOCK_ROW: &'static str = "";
-    const SEARCH: &'static str = "WITH hits AS (
+    const SEARCH: &'static str = concat!(
+        "WITH hits AS (
             SELECT rowid AS id, rank FROM product_search WHERE product_search MATCH $1)
-        SELECT p.slug, p.title, MIN(v.price_minor) AS price_minor,
-            MIN(v.currency) AS currency, p.model_key IS NOT NULL AS has_model
-        FROM products p JOIN variants v ON v.product_id = p.id JOIN hits ON hits.id = p.id
+        SELECT ",
+        super::card_columns!(),
+        " FROM products p JOIN variants v ON v.product_id = p.id JOIN hits ON hits.id = p.id
         WHERE p.published = TRUE
-        GROUP BY p.id ORDER BY MIN(hits.rank), p.id";
+        GROUP BY p.id ORDER BY MIN(hits.rank), p.id"
+    );
 
     fn search_terms(query: &SearchQuery) -> String {
         query.fts5_match()

@@ -166,6 +166,11 @@ impl Drop for TestPostgresDatabase {
 }
 
 pub async fn spawn_app(database: Database) -> TestApp {
+    spawn_app_with_seed(database, &workspace_root().join("seed")).await
+}
+
+/// The server seeded from another catalog folder (`catalog.json` and its files).
+pub async fn spawn_app_with_seed(database: Database, seed_dir: &Path) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     // `./x test` points at the real built site; plain `cargo test` gets a site
     // manifest only: the HTML is the same, the bundles it names are not fetched here.
@@ -191,10 +196,7 @@ pub async fn spawn_app(database: Database) -> TestApp {
         ("VITRINE_ADDR", "127.0.0.1:0".to_string()),
         ("VITRINE_DATA_DIR", data_dir.path().display().to_string()),
         ("VITRINE_SITE_ROOT", site_root.display().to_string()),
-        (
-            "VITRINE_SEED_DIR",
-            workspace_root().join("seed").display().to_string(),
-        ),
+        ("VITRINE_SEED_DIR", seed_dir.display().to_string()),
     ];
     let database_url = match &postgres {
         Some(db) => db.url(),
