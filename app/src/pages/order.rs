@@ -62,7 +62,7 @@ fn OrderView(order: OrderDetail) -> impl IntoView {
             {order.payment_declined.clone().map(|reason| view! {
                 <p class="form-alert" role="alert">{format!("The payment failed: {reason}.")}</p>
             })}
-            <p>{format!("A confirmation goes to {}.", order.email)}</p>
+            <p>{format!("Contact email: {}", order.email)}</p>
             <table class="order-lines">
                 <thead>
                     <tr>
