@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod config;
 pub mod healthcheck;
+pub mod import;
 pub mod page_cache;
 pub mod passwords;
 pub mod routes;

@@ -1,10 +1,11 @@
 //! `vitrine`: the storefront server.
 //!
 //! `vitrine` serves; `vitrine healthcheck` asks a running server's `/healthz`
-//! (the container's HEALTHCHECK, so the image needs no curl).
+//! (the container's HEALTHCHECK, so the image needs no curl);
+//! `vitrine import-model FILE --product SLUG` gives a product its 3D model.
 
 use std::process::ExitCode;
-use vitrine_server::{config::Settings, healthcheck, startup::Application, telemetry};
+use vitrine_server::{config::Settings, healthcheck, import, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -15,11 +16,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match std::env::args().nth(1).as_deref() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
         None | Some("serve") => serve(settings).await,
         Some("healthcheck") => healthcheck::run(settings.addr).await,
+        Some("import-model") => import::run(settings, &args[1..]).await,
         Some(other) => {
-            eprintln!("vitrine: unknown command {other:?}; use `vitrine [serve|healthcheck]`");
+            eprintln!(
+                "vitrine: unknown command {other:?}; use `vitrine [serve|healthcheck|import-model]`"
+            );
             ExitCode::from(2)
         }
     }

@@ -25,12 +25,16 @@ impl LocalAssetStore {
     /// Idempotent; writes through a temporary file so a crash never leaves
     /// a half-written asset under a valid key.
     pub fn put_file(&self, source: &Path, extension: &str) -> io::Result<String> {
-        let bytes = std::fs::read(source)?;
-        let key = format!("{}.{extension}", hex::encode(Sha256::digest(&bytes)));
+        self.put_bytes(&std::fs::read(source)?, extension)
+    }
+
+    /// Stores `bytes` under `<sha256>.<extension>` and returns that key (see [`Self::put_file`]).
+    pub fn put_bytes(&self, bytes: &[u8], extension: &str) -> io::Result<String> {
+        let key = format!("{}.{extension}", hex::encode(Sha256::digest(bytes)));
         let target = self.dir.join(&key);
         if !target.exists() {
             let partial = self.dir.join(format!(".{key}.partial"));
-            std::fs::write(&partial, &bytes)?;
+            std::fs::write(&partial, bytes)?;
             std::fs::rename(&partial, &target)?;
         }
         Ok(key)

@@ -200,6 +200,17 @@ where
             .map(Some)
     }
 
+    async fn set_product_model(&self, slug: &Slug, model_key: &str) -> Result<bool, StoreError> {
+        let updated: Option<(i64,)> =
+            sqlx::query_as("UPDATE products SET model_key = $1 WHERE slug = $2 RETURNING id")
+                .bind(model_key.to_string())
+                .bind(slug.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(store_error)?;
+        Ok(updated.is_some())
+    }
+
     async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(store_error)?;
         for statement in DB::BEGIN_SEED {

@@ -1,0 +1,183 @@
+//! `vitrine import-model FILE --product SLUG`: checks a GLB with the asset
+//! pipeline, stores it in the asset store and makes it the product's 3D
+//! model. Prints progress to stderr; the exit code says how it went
+//! (0 imported, 1 refused or failed, 2 bad arguments).
+//!
+//! Order matters for "nothing half-written": the product is looked up and
+//! the file checked before anything is stored, and the row is changed last.
+
+use crate::assets::LocalAssetStore;
+use crate::config::Settings;
+use crate::store;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use vitrine_domain::Slug;
+use vitrine_pipeline::{Limits, inspect};
+
+const USAGE: &str = "usage: vitrine import-model FILE --product SLUG";
+
+pub async fn run(settings: Settings, args: &[String]) -> ExitCode {
+    let (file, slug) = match parse_args(args) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("vitrine: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match import(&settings, &file, &slug).await {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("vitrine: {} was not imported: {message}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<(PathBuf, Slug), String> {
+    let mut file = None;
+    let mut slug = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--product" => {
+                let value = args.next().ok_or("--product needs a product slug")?;
+                slug = Some(Slug::parse(value).map_err(|e| format!("--product {value:?}: {e}"))?);
+            }
+            other if other.starts_with('-') => return Err(format!("unknown option {other}")),
+            other if file.is_none() => file = Some(PathBuf::from(other)),
+            other => return Err(format!("unexpected argument {other:?}")),
+        }
+    }
+    Ok((
+        file.ok_or("name the .glb file to import")?,
+        slug.ok_or("say which product it is for with --product SLUG")?,
+    ))
+}
+
+async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String, String> {
+    let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    if stores
+        .catalog
+        .product_by_slug(slug)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        return Err(format!("there is no published product {slug:?}"));
+    }
+    let limits = Limits::default();
+    let bytes = read_with_progress(file, limits.max_bytes)?;
+    step("checking the model");
+    let report = inspect(&bytes, &limits).map_err(|e| e.to_string())?;
+    step("storing it");
+    let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
+        .map_err(|e| format!("cannot use the asset folder: {e}"))?;
+    let key = assets
+        .put_bytes(&bytes, "glb")
+        .map_err(|e| format!("cannot store the model: {e}"))?;
+    let updated = stores
+        .catalog
+        .set_product_model(slug, &key)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !updated {
+        return Err(format!("the product {slug:?} went away during the import"));
+    }
+    let variants = match report.material_variants.as_slice() {
+        [] => String::new(),
+        names => format!("; variants: {}", names.join(", ")),
+    };
+    Ok(format!(
+        "imported {} for {slug}: {} triangles, {} primitives, {} materials, {} textures{variants} → {}/{key}",
+        file.display(),
+        report.triangles,
+        report.primitives,
+        report.materials,
+        report.textures,
+        settings.asset_base_url,
+    ))
+}
+
+fn step(what: &str) {
+    eprintln!("  {what}…");
+}
+
+/// Reads the file, refusing it once it passes `limit`, with a progress bar
+/// on a terminal (and one line otherwise).
+fn read_with_progress(file: &Path, limit: usize) -> Result<Vec<u8>, String> {
+    let mut source = std::fs::File::open(file).map_err(|e| format!("cannot open it: {e}"))?;
+    let total = source.metadata().map(|m| m.len()).unwrap_or(0);
+    if total > limit as u64 {
+        return Err(format!("the file is {total} bytes; the limit is {limit}"));
+    }
+    let tty = std::io::stderr().is_terminal();
+    if !tty {
+        step(&format!("reading {total} bytes"));
+    }
+    let mut bytes = Vec::with_capacity(total as usize);
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        let n = source
+            .read(&mut chunk)
+            .map_err(|e| format!("cannot read it: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() > limit {
+            return Err(format!("the file is over the {limit}-byte limit"));
+        }
+        if tty && total > 0 {
+            let done = bytes.len() as u64 * 30 / total;
+            eprint!(
+                "\r  reading [{}{}] {:>3}%",
+                "#".repeat(done as usize),
+                " ".repeat(30 - done.min(30) as usize),
+                bytes.len() as u64 * 100 / total
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+    if tty {
+        eprintln!();
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments_name_a_file_and_a_product() {
+        let (file, slug) = parse_args(&args(&["chair.glb", "--product", "sheen-chair"])).unwrap();
+        assert_eq!(file, PathBuf::from("chair.glb"));
+        assert_eq!(slug.as_str(), "sheen-chair");
+        assert!(
+            parse_args(&args(&["chair.glb"]))
+                .unwrap_err()
+                .contains("--product")
+        );
+        assert!(
+            parse_args(&args(&["--product", "x"]))
+                .unwrap_err()
+                .contains("file")
+        );
+        assert!(parse_args(&args(&["a.glb", "--product", "Not A Slug"])).is_err());
+        assert!(
+            parse_args(&args(&["a.glb", "--force"]))
+                .unwrap_err()
+                .contains("--force")
+        );
+    }
+}

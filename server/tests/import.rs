@@ -1,0 +1,99 @@
+//! `vitrine import-model`, the real binary, against the real server's
+//! database and asset folder, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{Database, TestApp, spawn_app, workspace_root};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+on_both_databases!(
+    importing_a_model_makes_it_the_products_3d_model,
+    a_broken_model_is_refused_and_nothing_is_stored,
+);
+
+fn fixture(path: &str) -> PathBuf {
+    workspace_root().join("pipeline/tests/fixtures").join(path)
+}
+
+fn import(app: &TestApp, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("import-model")
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("VITRINE_DATA_DIR", app.data_dir.path())
+        .output()
+        .expect("the vitrine binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn model_url(app: &TestApp, slug: &str) -> String {
+    let product: Value = app
+        .get(&format!("/api/v1/products/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    product["model_url"].as_str().unwrap().to_string()
+}
+
+fn asset_count(app: &TestApp) -> usize {
+    std::fs::read_dir(app.data_dir.path().join("assets"))
+        .unwrap()
+        .count()
+}
+
+async fn importing_a_model_makes_it_the_products_3d_model(db: Database) {
+    let app = spawn_app(db).await;
+    let before = model_url(&app, "toy-car").await;
+    let file = fixture("models/ClearCoatCarPaint.glb");
+    let output = import(&app, &[file.to_str().unwrap(), "--product", "toy-car"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let said = text(&output.stdout);
+    assert!(
+        said.contains("for toy-car: 3072 triangles, 1 primitives"),
+        "{said}"
+    );
+
+    let after = model_url(&app, "toy-car").await;
+    assert_ne!(after, before);
+    let served = app.get(&after).await;
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.bytes().await.unwrap(), std::fs::read(&file).unwrap());
+}
+
+async fn a_broken_model_is_refused_and_nothing_is_stored(db: Database) {
+    let app = spawn_app(db).await;
+    let before = model_url(&app, "toy-car").await;
+    let assets = asset_count(&app);
+    let bad = fixture("bad/truncated-half.glb");
+    let output = import(&app, &[bad.to_str().unwrap(), "--product", "toy-car"]);
+    assert_eq!(output.status.code(), Some(1));
+    let said = text(&output.stderr);
+    assert!(
+        said.contains("was not imported: the file is cut short"),
+        "{said}"
+    );
+    assert_eq!(asset_count(&app), assets, "no asset written");
+    assert_eq!(model_url(&app, "toy-car").await, before, "no row changed");
+
+    let good = fixture("models/BoxVertexColors.glb");
+    let output = import(
+        &app,
+        &[good.to_str().unwrap(), "--product", "no-such-product"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("there is no published product"));
+    assert_eq!(asset_count(&app), assets);
+
+    let output = import(&app, &[good.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--product SLUG"));
+    let missing = Path::new("/nonexistent/model.glb");
+    let output = import(&app, &[missing.to_str().unwrap(), "--product", "toy-car"]);
+    assert!(text(&output.stderr).contains("cannot open it"));
+}
