@@ -1,0 +1,589 @@
+//! The LOD ladder: from one checked GLB, a series of self-contained GLBs,
+//! each coarser than the one before, for the viewer to stream coarse-first.
+//!
+//! Every level is made from the previous one: each primitive's triangles are
+//! simplified with meshoptimizer (the geometric error adds up level by
+//! level), unused vertices are dropped, and textures are scaled down to the
+//! level's largest edge. What the viewer needs stays as it was: node
+//! transforms, materials (with `KHR_materials_variants`), plain float
+//! attributes, indexed triangles, PNG or JPEG textures.
+
+use crate::inspect::{IngestError, Limits, inspect};
+use gltf::Document;
+use image::{DynamicImage, GenericImageView, ImageFormat, imageops::FilterType};
+use meshopt::{SimplifyOptions, VertexDataAdapter};
+use serde_json::{Value, json};
+
+/// What one level aims for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LevelSpec {
+    /// Share of the original triangles to keep (1.0: all).
+    pub triangle_ratio: f32,
+    /// Textures are scaled down to at most this many pixels on their longer edge.
+    pub max_texture_edge: u32,
+}
+
+/// The default ladder: full detail, then roughly quarter, 6 % and 1.5 % of
+/// the triangles, with textures from 2048 down to 256 pixels.
+pub const DEFAULT_LADDER: [LevelSpec; 4] = [
+    LevelSpec {
+        triangle_ratio: 1.0,
+        max_texture_edge: 2048,
+    },
+    LevelSpec {
+        triangle_ratio: 0.25,
+        max_texture_edge: 1024,
+    },
+    LevelSpec {
+        triangle_ratio: 0.06,
+        max_texture_edge: 512,
+    },
+    LevelSpec {
+        triangle_ratio: 0.015,
+        max_texture_edge: 256,
+    },
+];
+
+/// One rung of the ladder.
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub glb: Vec<u8>,
+    pub triangles: u64,
+    /// The longest texture edge in this level (0 without textures).
+    pub max_texture_edge: u32,
+    /// How far (in model units) this level's surface may be from the
+    /// original's, summed over the simplifications that made it.
+    pub geometric_error: f32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LadderError {
+    #[error(transparent)]
+    Invalid(#[from] IngestError),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("a texture could not be processed: {0}")]
+    Texture(String),
+}
+
+/// A vertex attribute, tightly packed: `count × element_size` bytes.
+#[derive(Debug, Clone)]
+struct Attribute {
+    semantic: String,
+    component_type: u64,
+    kind: String,
+    normalized: bool,
+    element_size: usize,
+    data: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+struct Primitive {
+    mesh: usize,
+    index: usize,
+    attributes: Vec<Attribute>,
+    indices: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct Texture {
+    bytes: Vec<u8>,
+    mime: String,
+    width: u32,
+    height: u32,
+    /// Normal maps keep their format (JPEG artefacts bend normals).
+    keep_format: bool,
+}
+
+/// The model between levels: its JSON (without buffers, views and
+/// accessors), its primitives and its images.
+struct Model {
+    json: Value,
+    primitives: Vec<Primitive>,
+    textures: Vec<Texture>,
+    vertex_count_limit: usize,
+}
+
+/// Builds the ladder described by `specs` (the first is usually full detail).
+pub fn build_ladder(bytes: &[u8], specs: &[LevelSpec]) -> Result<Vec<Level>, LadderError> {
+    let limits = Limits::default();
+    inspect(bytes, &limits)?;
+    let mut model = read_model(bytes)?;
+    model.vertex_count_limit = limits.max_accessor_count;
+    let mut levels = Vec::with_capacity(specs.len());
+    let mut ratio = 1.0f32;
+    let mut error = 0.0f32;
+    for spec in specs {
+        // Each level is simplified from the previous one.
+        let step = (spec.triangle_ratio / ratio).min(1.0);
+        if step < 1.0 {
+            error += simplify(&mut model, step);
+        }
+        ratio = spec.triangle_ratio;
+        scale_textures(&mut model, spec.max_texture_edge)?;
+        let glb = write_glb(&model)?;
+        // What we write must pass our own upload check.
+        let report = inspect(&glb, &limits)?;
+        levels.push(Level {
+            triangles: report.triangles,
+            max_texture_edge: model
+                .textures
+                .iter()
+                .map(|t| t.width.max(t.height))
+                .max()
+                .unwrap_or(0),
+            geometric_error: error,
+            glb,
+        });
+    }
+    Ok(levels)
+}
+
+fn unsupported(message: &str) -> LadderError {
+    LadderError::Unsupported(message.to_string())
+}
+
+/// Reads the checked GLB into [`Model`].
+fn read_model(bytes: &[u8]) -> Result<Model, LadderError> {
+    let gltf = gltf::Gltf::from_slice_without_validation(bytes)
+        .map_err(|e| IngestError::Json(e.to_string()))?;
+    let document: &Document = &gltf.document;
+    let bin: &[u8] = gltf.blob.as_deref().unwrap_or_default();
+    if document.animations().len() > 0 || document.skins().len() > 0 {
+        return Err(unsupported(
+            "animated or skinned models cannot be given levels of detail yet",
+        ));
+    }
+    let mut primitives = Vec::new();
+    for mesh in document.meshes() {
+        for primitive in mesh.primitives() {
+            if primitive.mode() != gltf::mesh::Mode::Triangles {
+                return Err(unsupported(
+                    "only triangle meshes can be given levels of detail",
+                ));
+            }
+            if primitive.morph_targets().len() > 0 {
+                return Err(unsupported(
+                    "meshes with morph targets cannot be given levels of detail yet",
+                ));
+            }
+            let mut attributes = Vec::new();
+            let mut vertex_count = None;
+            for (semantic, accessor) in primitive.attributes() {
+                let attribute = read_attribute(&accessor, bin, semantic.to_string())?;
+                vertex_count = vertex_count.or(Some(accessor.count()));
+                attributes.push(attribute);
+            }
+            // POSITION first: the simplifier reads it at offset 0.
+            attributes.sort_by_key(|a| a.semantic != "POSITION");
+            let position = &attributes[0];
+            if position.semantic != "POSITION"
+                || position.component_type != 5126
+                || position.kind != "VEC3"
+            {
+                return Err(unsupported("vertex positions must be float triples"));
+            }
+            let vertex_count = vertex_count.unwrap_or(0);
+            let indices = match primitive.indices() {
+                Some(accessor) => read_indices(&accessor, bin)?,
+                None => (0..vertex_count as u32).collect(),
+            };
+            primitives.push(Primitive {
+                mesh: mesh.index(),
+                index: primitive.index(),
+                attributes,
+                indices,
+            });
+        }
+    }
+    let normal_maps: Vec<usize> = document
+        .materials()
+        .filter_map(|m| m.normal_texture().map(|t| t.texture().source().index()))
+        .collect();
+    let mut textures = Vec::new();
+    for image in document.images() {
+        let gltf::image::Source::View { view, mime_type } = image.source() else {
+            return Err(unsupported("images must be inside the GLB"));
+        };
+        let bytes = bin[view.offset()..view.offset() + view.length()].to_vec();
+        let (width, height) = image::load_from_memory(&bytes)
+            .map_err(|e| LadderError::Texture(format!("image {}: {e}", image.index())))?
+            .dimensions();
+        textures.push(Texture {
+            bytes,
+            mime: mime_type.to_string(),
+            width,
+            height,
+            keep_format: normal_maps.contains(&image.index()),
+        });
+    }
+    let mut json: Value =
+        serde_json::to_value(document.as_json()).map_err(|e| IngestError::Json(e.to_string()))?;
+    if let Some(object) = json.as_object_mut() {
+        for key in ["accessors", "bufferViews", "buffers"] {
+            object.remove(key);
+        }
+    }
+    Ok(Model {
+        json,
+        primitives,
+        textures,
+        vertex_count_limit: 0,
+    })
+}
+
+fn component_size(component_type: u64) -> usize {
+    match component_type {
+        5120 | 5121 => 1,
+        5122 | 5123 => 2,
+        _ => 4,
+    }
+}
+
+fn gl_component_type(data_type: gltf::accessor::DataType) -> u64 {
+    use gltf::accessor::DataType::*;
+    match data_type {
+        I8 => 5120,
+        U8 => 5121,
+        I16 => 5122,
+        U16 => 5123,
+        U32 => 5125,
+        F32 => 5126,
+    }
+}
+
+fn kind_name(dimensions: gltf::accessor::Dimensions) -> &'static str {
+    use gltf::accessor::Dimensions::*;
+    match dimensions {
+        Scalar => "SCALAR",
+        Vec2 => "VEC2",
+        Vec3 => "VEC3",
+        Vec4 => "VEC4",
+        Mat2 => "MAT2",
+        Mat3 => "MAT3",
+        Mat4 => "MAT4",
+    }
+}
+
+/// The accessor's elements, tightly packed.
+fn read_attribute(
+    accessor: &gltf::Accessor<'_>,
+    bin: &[u8],
+    semantic: String,
+) -> Result<Attribute, LadderError> {
+    let component_type = gl_component_type(accessor.data_type());
+    let kind = kind_name(accessor.dimensions()).to_string();
+    let element_size = accessor.size();
+    let data = read_elements(accessor, bin, element_size)?;
+    Ok(Attribute {
+        semantic,
+        component_type,
+        kind,
+        normalized: accessor.normalized(),
+        element_size,
+        data,
+    })
+}
+
+fn read_elements(
+    accessor: &gltf::Accessor<'_>,
+    bin: &[u8],
+    element_size: usize,
+) -> Result<Vec<u8>, LadderError> {
+    let count = accessor.count();
+    let Some(view) = accessor.view() else {
+        return Ok(vec![0; count * element_size]);
+    };
+    let stride = view.stride().unwrap_or(element_size);
+    let start = view.offset() + accessor.offset();
+    let mut out = Vec::with_capacity(count * element_size);
+    for i in 0..count {
+        let at = start + i * stride;
+        let element = bin
+            .get(at..at + element_size)
+            .ok_or_else(|| unsupported("an accessor reads past the binary chunk"))?;
+        out.extend_from_slice(element);
+    }
+    Ok(out)
+}
+
+fn read_indices(accessor: &gltf::Accessor<'_>, bin: &[u8]) -> Result<Vec<u32>, LadderError> {
+    let size = component_size(gl_component_type(accessor.data_type()));
+    let raw = read_elements(accessor, bin, size)?;
+    Ok(match size {
+        1 => raw.iter().map(|&b| u32::from(b)).collect(),
+        2 => raw
+            .chunks_exact(2)
+            .map(|c| u32::from(u16::from_le_bytes([c[0], c[1]])))
+            .collect(),
+        _ => raw
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    })
+}
+
+/// Keeps about `step` of every primitive's triangles; returns the largest
+/// error (in model units) a primitive's simplification introduced.
+fn simplify(model: &mut Model, step: f32) -> f32 {
+    let mut worst = 0.0f32;
+    for primitive in &mut model.primitives {
+        let position = &primitive.attributes[0];
+        let Ok(adapter) = VertexDataAdapter::new(&position.data, 12, 0) else {
+            continue;
+        };
+        let target = ((primitive.indices.len() as f32 * step) as usize / 3 * 3).max(3);
+        if target >= primitive.indices.len() {
+            continue;
+        }
+        let mut relative_error = 0.0f32;
+        // Keep the outline of open surfaces in place; allow any error the
+        // target needs (the ratio, not an error budget, sets each level).
+        let mut indices = meshopt::simplify(
+            &primitive.indices,
+            &adapter,
+            target,
+            f32::MAX,
+            SimplifyOptions::LockBorder,
+            Some(&mut relative_error),
+        );
+        if indices.len() > target * 2 {
+            // Topology stopped the careful simplifier far from the target:
+            // the coarse levels matter more for size than for looks.
+            indices = meshopt::simplify_sloppy(
+                &primitive.indices,
+                &adapter,
+                target,
+                f32::MAX,
+                Some(&mut relative_error),
+            );
+        }
+        if indices.is_empty() {
+            continue; // Never drop a whole part of the model.
+        }
+        let scale = meshopt::simplify_scale(&adapter);
+        worst = worst.max(relative_error * scale);
+        let vertex_count = position.data.len() / 12;
+        let indices = meshopt::optimize_vertex_cache(&indices, vertex_count);
+        // Vertices in first-use order, unused ones dropped (what meshopt's
+        // vertex-fetch remap does; its Rust wrapper truncates the table).
+        let mut remap = vec![u32::MAX; vertex_count];
+        let mut kept = 0usize;
+        for &index in &indices {
+            let slot = &mut remap[index as usize];
+            if *slot == u32::MAX {
+                *slot = kept as u32;
+                kept += 1;
+            }
+        }
+        for attribute in &mut primitive.attributes {
+            let size = attribute.element_size;
+            let mut data = vec![0u8; kept * size];
+            for (old, &new) in remap.iter().enumerate() {
+                if new != u32::MAX {
+                    let new = new as usize;
+                    data[new * size..(new + 1) * size]
+                        .copy_from_slice(&attribute.data[old * size..(old + 1) * size]);
+                }
+            }
+            attribute.data = data;
+        }
+        primitive.indices = indices.iter().map(|&i| remap[i as usize]).collect();
+    }
+    worst
+}
+
+/// Scales every texture down to `max_edge` (never up), re-encoding it as
+/// JPEG when it has no transparency and PNG when it does (normal maps keep
+/// their format).
+fn scale_textures(model: &mut Model, max_edge: u32) -> Result<(), LadderError> {
+    for texture in &mut model.textures {
+        if texture.width.max(texture.height) <= max_edge {
+            continue;
+        }
+        let image = image::load_from_memory(&texture.bytes)
+            .map_err(|e| LadderError::Texture(e.to_string()))?;
+        let scale = max_edge as f32 / texture.width.max(texture.height) as f32;
+        let (width, height) = (
+            ((texture.width as f32 * scale).round() as u32).max(1),
+            ((texture.height as f32 * scale).round() as u32).max(1),
+        );
+        let resized = image.resize_exact(width, height, FilterType::Lanczos3);
+        let png = if texture.keep_format {
+            texture.mime == "image/png"
+        } else {
+            has_transparency(&resized)
+        };
+        let mut bytes = Vec::new();
+        let mut cursor = std::io::Cursor::new(&mut bytes);
+        if png {
+            resized.write_to(&mut cursor, ImageFormat::Png)
+        } else {
+            let rgb = DynamicImage::ImageRgb8(resized.to_rgb8());
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut cursor, 85).encode_image(&rgb)
+        }
+        .map_err(|e| LadderError::Texture(e.to_string()))?;
+        *texture = Texture {
+            bytes,
+            mime: if png { "image/png" } else { "image/jpeg" }.to_string(),
+            width,
+            height,
+            keep_format: texture.keep_format,
+        };
+    }
+    Ok(())
+}
+
+fn has_transparency(image: &DynamicImage) -> bool {
+    image.color().has_alpha() && image.to_rgba8().pixels().any(|p| p.0[3] < 255)
+}
+
+/// Writes the model as a GLB: one binary buffer, one view per attribute,
+/// index list and image.
+fn write_glb(model: &Model) -> Result<Vec<u8>, LadderError> {
+    let mut bin: Vec<u8> = Vec::new();
+    let mut views: Vec<Value> = Vec::new();
+    let mut accessors: Vec<Value> = Vec::new();
+    let mut json = model.json.clone();
+    let mut push_view =
+        |bin: &mut Vec<u8>, data: &[u8], target: Option<u32>, stride: Option<usize>| {
+            while !bin.len().is_multiple_of(4) {
+                bin.push(0);
+            }
+            let mut view = json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": data.len()});
+            if let Some(target) = target {
+                view["target"] = json!(target);
+            }
+            if let Some(stride) = stride {
+                view["byteStride"] = json!(stride);
+            }
+            bin.extend_from_slice(data);
+            views.push(view);
+            views.len() - 1
+        };
+    for primitive in &model.primitives {
+        let vertex_count = primitive.attributes[0].data.len() / 12;
+        if vertex_count > model.vertex_count_limit {
+            return Err(unsupported("a primitive has too many vertices"));
+        }
+        let target = &mut json["meshes"][primitive.mesh]["primitives"][primitive.index];
+        for attribute in &primitive.attributes {
+            // Vertex attributes must start on 4-byte boundaries: pad elements if needed.
+            let stride = attribute.element_size.next_multiple_of(4);
+            let data = if stride == attribute.element_size {
+                attribute.data.clone()
+            } else {
+                attribute
+                    .data
+                    .chunks_exact(attribute.element_size)
+                    .flat_map(|e| {
+                        e.iter()
+                            .copied()
+                            .chain(std::iter::repeat_n(0, stride - attribute.element_size))
+                    })
+                    .collect()
+            };
+            let view = push_view(
+                &mut bin,
+                &data,
+                Some(34962),
+                (stride != attribute.element_size).then_some(stride),
+            );
+            let mut accessor = json!({
+                "bufferView": view,
+                "componentType": attribute.component_type,
+                "count": vertex_count,
+                "type": attribute.kind,
+            });
+            if attribute.normalized {
+                accessor["normalized"] = json!(true);
+            }
+            if attribute.semantic == "POSITION" {
+                let (min, max) = bounds(&attribute.data);
+                accessor["min"] = json!(min);
+                accessor["max"] = json!(max);
+            }
+            accessors.push(accessor);
+            target["attributes"][&attribute.semantic] = json!(accessors.len() - 1);
+        }
+        let (index_bytes, component_type): (Vec<u8>, u32) = if vertex_count <= u16::MAX as usize {
+            (
+                primitive
+                    .indices
+                    .iter()
+                    .flat_map(|&i| (i as u16).to_le_bytes())
+                    .collect(),
+                5123,
+            )
+        } else {
+            (
+                primitive
+                    .indices
+                    .iter()
+                    .flat_map(|&i| i.to_le_bytes())
+                    .collect(),
+                5125,
+            )
+        };
+        let view = push_view(&mut bin, &index_bytes, Some(34963), None);
+        accessors.push(json!({
+            "bufferView": view,
+            "componentType": component_type,
+            "count": primitive.indices.len(),
+            "type": "SCALAR",
+        }));
+        target["indices"] = json!(accessors.len() - 1);
+    }
+    for (i, texture) in model.textures.iter().enumerate() {
+        let view = push_view(&mut bin, &texture.bytes, None, None);
+        let image = &mut json["images"][i];
+        let name = image.get("name").cloned();
+        *image = json!({"bufferView": view, "mimeType": texture.mime});
+        if let Some(name) = name {
+            image["name"] = name;
+        }
+    }
+    while !bin.len().is_multiple_of(4) {
+        bin.push(0);
+    }
+    json["bufferViews"] = Value::Array(views);
+    json["accessors"] = Value::Array(accessors);
+    json["buffers"] = json!([{"byteLength": bin.len()}]);
+    if json["asset"]["generator"].is_string() {
+        let generator = format!(
+            "{} + Vitrine LOD",
+            json["asset"]["generator"].as_str().unwrap_or_default()
+        );
+        json["asset"]["generator"] = json!(generator);
+    }
+    let mut json_bytes = serde_json::to_vec(&json).map_err(|e| IngestError::Json(e.to_string()))?;
+    while !json_bytes.len().is_multiple_of(4) {
+        json_bytes.push(b' ');
+    }
+    let total = 12 + 8 + json_bytes.len() + 8 + bin.len();
+    let mut glb = Vec::with_capacity(total);
+    glb.extend_from_slice(b"glTF");
+    glb.extend_from_slice(&2u32.to_le_bytes());
+    glb.extend_from_slice(&(total as u32).to_le_bytes());
+    glb.extend_from_slice(&(json_bytes.len() as u32).to_le_bytes());
+    glb.extend_from_slice(b"JSON");
+    glb.extend_from_slice(&json_bytes);
+    glb.extend_from_slice(&(bin.len() as u32).to_le_bytes());
+    glb.extend_from_slice(b"BIN\0");
+    glb.extend_from_slice(&bin);
+    Ok(glb)
+}
+
+/// Component-wise min and max of packed float triples.
+fn bounds(data: &[u8]) -> ([f32; 3], [f32; 3]) {
+    let mut min = [f32::INFINITY; 3];
+    let mut max = [f32::NEG_INFINITY; 3];
+    for vertex in data.chunks_exact(12) {
+        for axis in 0..3 {
+            let v = f32::from_le_bytes(vertex[axis * 4..axis * 4 + 4].try_into().expect("4 bytes"));
+            min[axis] = min[axis].min(v);
+            max[axis] = max[axis].max(v);
+        }
+    }
+    (min, max)
+}

@@ -1,0 +1,131 @@
+//! The LOD ladder built for every shared sample model: each level is a GLB
+//! that passes the upload check, keeps the material variants, and is no
+//! bigger and no finer than the one before.
+
+use std::path::Path;
+use vitrine_pipeline::{DEFAULT_LADDER, Limits, build_ladder, inspect};
+
+fn models() -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in [
+        root.join("../seed/models"),
+        root.join("tests/fixtures/models"),
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "glb") {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                out.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs the Khronos glTF validator (npm `gltf-validator`, installed by
+/// `./x setup`) over a folder; `None` when it is not installed.
+fn khronos_validator(dir: &Path) -> Option<std::process::Output> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    if !root.join("node_modules/gltf-validator").exists() {
+        if std::env::var("VITRINE_REQUIRE_NODE_TOOLS").as_deref() == Ok("1") {
+            panic!("node_modules/gltf-validator is missing: run ./x setup");
+        }
+        eprintln!(
+            "\n*** SKIPPING the Khronos validator: node_modules/gltf-validator is missing (./x setup installs it) ***\n"
+        );
+        return None;
+    }
+    let script = root.join("pipeline/tests/validate-gltf.mjs");
+    Some(
+        std::process::Command::new("node")
+            .arg(script)
+            .arg(dir)
+            .output()
+            .expect("node runs"),
+    )
+}
+
+#[test]
+fn every_sample_gets_a_ladder_that_falls_level_by_level() {
+    let written = tempfile::tempdir().unwrap();
+    let models = models();
+    assert_eq!(models.len(), 11);
+    for (name, bytes) in models {
+        let original = inspect(&bytes, &Limits::default()).unwrap();
+        let started = std::time::Instant::now();
+        let levels =
+            build_ladder(&bytes, &DEFAULT_LADDER).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(levels.len(), DEFAULT_LADDER.len());
+        assert_eq!(
+            levels[0].triangles, original.triangles,
+            "{name}: level 0 keeps every triangle"
+        );
+        let mut line = format!(
+            "{name:<28} {:>9} B {:>7} tris |",
+            bytes.len(),
+            original.triangles
+        );
+        for pair in levels.windows(2) {
+            assert!(
+                pair[1].triangles <= pair[0].triangles,
+                "{name}: triangles fall"
+            );
+            assert!(
+                pair[1].glb.len() <= pair[0].glb.len() + 1024,
+                "{name}: bytes fall"
+            );
+            assert!(
+                pair[1].max_texture_edge <= pair[0].max_texture_edge,
+                "{name}: textures shrink"
+            );
+            assert!(
+                pair[1].geometric_error >= pair[0].geometric_error,
+                "{name}: error accumulates"
+            );
+        }
+        for (i, level) in levels.iter().enumerate() {
+            let stem = name.trim_end_matches(".glb");
+            std::fs::write(
+                written.path().join(format!("{stem}.lod{i}.glb")),
+                &level.glb,
+            )
+            .unwrap();
+        }
+        for level in &levels {
+            let report = inspect(&level.glb, &Limits::default()).unwrap();
+            assert_eq!(
+                report.material_variants, original.material_variants,
+                "{name}: variants kept"
+            );
+            assert_eq!(
+                report.materials, original.materials,
+                "{name}: materials kept"
+            );
+            line += &format!(
+                " {:>8} B {:>6} t {:>4}px |",
+                level.glb.len(),
+                level.triangles,
+                level.max_texture_edge
+            );
+        }
+        if original.triangles >= 1_000 {
+            let coarsest = levels.last().unwrap();
+            assert!(
+                coarsest.triangles * 10 < original.triangles,
+                "{name}: the coarsest level is much lighter"
+            );
+        }
+        println!("{line} {:.2}s", started.elapsed().as_secs_f32());
+    }
+    // Every level of every model passes the Khronos validator with no error.
+    if let Some(output) = khronos_validator(written.path()) {
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "the Khronos validator found errors:\n{said}"
+        );
+        assert_eq!(said.lines().count(), 44, "{said}");
+    }
+}
