@@ -10,7 +10,7 @@
 
 use crate::inspect::{IngestError, Limits, inspect};
 use gltf::Document;
-use image::{DynamicImage, GenericImageView, ImageFormat, imageops::FilterType};
+use image::{DynamicImage, ImageFormat, imageops::FilterType};
 use meshopt::{SimplifyOptions, VertexDataAdapter};
 use serde_json::{Value, json};
 
@@ -24,7 +24,8 @@ pub struct LevelSpec {
 }
 
 /// The default ladder: full detail, then roughly quarter, 6 % and 1.5 % of
-/// the triangles, with textures from 2048 down to 256 pixels.
+/// the triangles, with textures from 2048 down to 128 pixels (the coarsest
+/// level is a stand-in shown for a moment: it must be tiny).
 pub const DEFAULT_LADDER: [LevelSpec; 4] = [
     LevelSpec {
         triangle_ratio: 1.0,
@@ -40,7 +41,7 @@ pub const DEFAULT_LADDER: [LevelSpec; 4] = [
     },
     LevelSpec {
         triangle_ratio: 0.015,
-        max_texture_edge: 256,
+        max_texture_edge: 128,
     },
 ];
 
@@ -206,9 +207,12 @@ fn read_model(bytes: &[u8]) -> Result<Model, LadderError> {
             return Err(unsupported("images must be inside the GLB"));
         };
         let bytes = bin[view.offset()..view.offset() + view.length()].to_vec();
-        let (width, height) = image::load_from_memory(&bytes)
+        // Headers only: textures are decoded when (and if) they are scaled.
+        let (width, height) = image::ImageReader::new(std::io::Cursor::new(&bytes))
+            .with_guessed_format()
             .map_err(|e| LadderError::Texture(format!("image {}: {e}", image.index())))?
-            .dimensions();
+            .into_dimensions()
+            .map_err(|e| LadderError::Texture(format!("image {}: {e}", image.index())))?;
         textures.push(Texture {
             bytes,
             mime: mime_type.to_string(),
@@ -395,42 +399,52 @@ fn simplify(model: &mut Model, step: f32) -> f32 {
 
 /// Scales every texture down to `max_edge` (never up), re-encoding it as
 /// JPEG when it has no transparency and PNG when it does (normal maps keep
-/// their format).
+/// their format). Textures are independent: they are scaled in parallel.
 fn scale_textures(model: &mut Model, max_edge: u32) -> Result<(), LadderError> {
-    for texture in &mut model.textures {
-        if texture.width.max(texture.height) <= max_edge {
-            continue;
-        }
-        let image = image::load_from_memory(&texture.bytes)
-            .map_err(|e| LadderError::Texture(e.to_string()))?;
-        let scale = max_edge as f32 / texture.width.max(texture.height) as f32;
-        let (width, height) = (
-            ((texture.width as f32 * scale).round() as u32).max(1),
-            ((texture.height as f32 * scale).round() as u32).max(1),
-        );
-        let resized = image.resize_exact(width, height, FilterType::Lanczos3);
-        let png = if texture.keep_format {
-            texture.mime == "image/png"
-        } else {
-            has_transparency(&resized)
-        };
-        let mut bytes = Vec::new();
-        let mut cursor = std::io::Cursor::new(&mut bytes);
-        if png {
-            resized.write_to(&mut cursor, ImageFormat::Png)
-        } else {
-            let rgb = DynamicImage::ImageRgb8(resized.to_rgb8());
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut cursor, 85).encode_image(&rgb)
-        }
-        .map_err(|e| LadderError::Texture(e.to_string()))?;
-        *texture = Texture {
-            bytes,
-            mime: if png { "image/png" } else { "image/jpeg" }.to_string(),
-            width,
-            height,
-            keep_format: texture.keep_format,
-        };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = model
+            .textures
+            .iter_mut()
+            .filter(|t| t.width.max(t.height) > max_edge)
+            .map(|texture| scope.spawn(move || scale_texture(texture, max_edge)))
+            .collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join()
+                .unwrap_or_else(|_| Err(LadderError::Texture("the scaler panicked".into())))
+        })
+    })
+}
+
+fn scale_texture(texture: &mut Texture, max_edge: u32) -> Result<(), LadderError> {
+    let image =
+        image::load_from_memory(&texture.bytes).map_err(|e| LadderError::Texture(e.to_string()))?;
+    let scale = max_edge as f32 / texture.width.max(texture.height) as f32;
+    let (width, height) = (
+        ((texture.width as f32 * scale).round() as u32).max(1),
+        ((texture.height as f32 * scale).round() as u32).max(1),
+    );
+    let resized = image.resize_exact(width, height, FilterType::Lanczos3);
+    let png = if texture.keep_format {
+        texture.mime == "image/png"
+    } else {
+        has_transparency(&resized)
+    };
+    let mut bytes = Vec::new();
+    let mut cursor = std::io::Cursor::new(&mut bytes);
+    if png {
+        resized.write_to(&mut cursor, ImageFormat::Png)
+    } else {
+        let rgb = DynamicImage::ImageRgb8(resized.to_rgb8());
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut cursor, 85).encode_image(&rgb)
     }
+    .map_err(|e| LadderError::Texture(e.to_string()))?;
+    *texture = Texture {
+        bytes,
+        mime: if png { "image/png" } else { "image/jpeg" }.to_string(),
+        width,
+        height,
+        keep_format: texture.keep_format,
+    };
     Ok(())
 }
 
