@@ -112,6 +112,8 @@ pub struct ProductDetail {
     pub model_url: Option<String>,
     /// Who made the 3D model and under which licence (CC BY requires it on the page).
     pub model_credit: Option<String>,
+    /// The model's levels of detail ([`crate::viewer::ModelManifest`]), once built.
+    pub model_manifest_url: Option<String>,
     /// Photos, in the merchant's order.
     pub images: Vec<ProductImage>,
 }
@@ -155,6 +157,7 @@ mod tests {
             variants,
             model_url: None,
             model_credit: None,
+            model_manifest_url: None,
             images: Vec::new(),
         }
     }

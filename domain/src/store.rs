@@ -68,9 +68,15 @@ pub trait CatalogStore: Send + Sync {
     async fn variants(&self, ids: &[VariantId]) -> Result<Vec<CatalogVariant>, StoreError>;
     /// A variant of a published product, by SKU.
     async fn variant_by_sku(&self, sku: &Sku) -> Result<Option<CatalogVariant>, StoreError>;
-    /// Makes the GLB under `model_key` the product's 3D model; `false` when
-    /// there is no product with this slug.
-    async fn set_product_model(&self, slug: &Slug, model_key: &str) -> Result<bool, StoreError>;
+    /// Makes the GLB under `model_key` the product's 3D model, with its
+    /// levels of detail's manifest if built; `false` when there is no
+    /// product with this slug.
+    async fn set_product_model(
+        &self,
+        slug: &Slug,
+        model_key: &str,
+        manifest_key: Option<&str>,
+    ) -> Result<bool, StoreError>;
     /// Adds `products` in one transaction, but only into an empty catalog
     /// (first-start seeding); returns how many were added.
     async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError>;

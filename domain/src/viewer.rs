@@ -15,6 +15,35 @@ pub struct ViewerConfig {
     pub label: String,
 }
 
+/// A model's levels of detail, written by the asset pipeline next to them
+/// (`<sha256>.json` in the asset store) for the viewer to stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModelManifest {
+    /// Finest first: level 0 has every triangle.
+    pub levels: Vec<ModelLevel>,
+    /// Axis-aligned bounds of the whole scene, in model units.
+    pub bounds_min: [f32; 3],
+    pub bounds_max: [f32; 3],
+    /// `KHR_materials_variants` names, present in every level.
+    pub material_variants: Vec<String>,
+    /// A still of the model, when one has been made.
+    pub poster: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModelLevel {
+    /// The level's GLB, relative to the manifest's own URL.
+    pub file: String,
+    pub bytes: u64,
+    pub triangles: u64,
+    /// Longest texture edge in pixels (0 without textures).
+    pub max_texture_edge: u32,
+    /// How far this level's surface may stray from level 0's, in model units.
+    pub geometric_error: f32,
+}
+
 /// Names shared by the viewer (which sets them) and the page and tests (which read them).
 pub mod dom {
     /// `id` of the product page's viewer canvas.

@@ -13,6 +13,7 @@ use gltf::Document;
 use image::{DynamicImage, ImageFormat, imageops::FilterType};
 use meshopt::{SimplifyOptions, VertexDataAdapter};
 use serde_json::{Value, json};
+use vitrine_domain::viewer::{ModelLevel, ModelManifest};
 
 /// What one level aims for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -586,6 +587,104 @@ fn write_glb(model: &Model) -> Result<Vec<u8>, LadderError> {
     glb.extend_from_slice(b"BIN\0");
     glb.extend_from_slice(&bin);
     Ok(glb)
+}
+
+/// The manifest of a ladder whose levels were stored as `files` (one per level).
+pub fn manifest(levels: &[Level], files: &[String]) -> Result<ModelManifest, LadderError> {
+    let finest = levels
+        .first()
+        .ok_or_else(|| unsupported("a ladder needs a level"))?;
+    let report = inspect(&finest.glb, &Limits::default())?;
+    let (bounds_min, bounds_max) = scene_bounds(&finest.glb)?;
+    Ok(ModelManifest {
+        levels: levels
+            .iter()
+            .zip(files)
+            .map(|(level, file)| ModelLevel {
+                file: file.clone(),
+                bytes: level.glb.len() as u64,
+                triangles: level.triangles,
+                max_texture_edge: level.max_texture_edge,
+                geometric_error: level.geometric_error,
+            })
+            .collect(),
+        bounds_min,
+        bounds_max,
+        material_variants: report.material_variants,
+        poster: None,
+    })
+}
+
+type Matrix = [[f32; 4]; 4];
+
+fn multiply(a: &Matrix, b: &Matrix) -> Matrix {
+    let mut out = [[0.0; 4]; 4];
+    for (col, out_col) in out.iter_mut().enumerate() {
+        for (row, cell) in out_col.iter_mut().enumerate() {
+            *cell = (0..4).map(|k| a[k][row] * b[col][k]).sum();
+        }
+    }
+    out
+}
+
+/// The axis-aligned bounds of the default scene, node transforms applied.
+fn scene_bounds(glb: &[u8]) -> Result<([f32; 3], [f32; 3]), LadderError> {
+    let gltf = gltf::Gltf::from_slice_without_validation(glb)
+        .map_err(|e| IngestError::Json(e.to_string()))?;
+    let scene = gltf
+        .default_scene()
+        .or_else(|| gltf.scenes().next())
+        .ok_or_else(|| unsupported("the model has no scene"))?;
+    let identity: Matrix = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+    ];
+    let mut min = [f32::INFINITY; 3];
+    let mut max = [f32::NEG_INFINITY; 3];
+    let mut stack: Vec<(gltf::Node<'_>, Matrix)> = scene.nodes().map(|n| (n, identity)).collect();
+    while let Some((node, parent)) = stack.pop() {
+        let world = multiply(&parent, &node.transform().matrix());
+        if let Some(mesh) = node.mesh() {
+            for primitive in mesh.primitives() {
+                let bounds = primitive.bounding_box();
+                for corner in 0..8 {
+                    let local = [
+                        if corner & 1 == 0 {
+                            bounds.min[0]
+                        } else {
+                            bounds.max[0]
+                        },
+                        if corner & 2 == 0 {
+                            bounds.min[1]
+                        } else {
+                            bounds.max[1]
+                        },
+                        if corner & 4 == 0 {
+                            bounds.min[2]
+                        } else {
+                            bounds.max[2]
+                        },
+                    ];
+                    for axis in 0..3 {
+                        let v = world[0][axis] * local[0]
+                            + world[1][axis] * local[1]
+                            + world[2][axis] * local[2]
+                            + world[3][axis];
+                        min[axis] = min[axis].min(v);
+                        max[axis] = max[axis].max(v);
+                    }
+                }
+            }
+        }
+        stack.extend(node.children().map(|child| (child, world)));
+    }
+    if min[0].is_finite() {
+        Ok((min, max))
+    } else {
+        Err(unsupported("the model's scene has no meshes"))
+    }
 }
 
 /// Component-wise min and max of packed float triples.

@@ -3,7 +3,7 @@
 //! bigger and no finer than the one before.
 
 use std::path::Path;
-use vitrine_pipeline::{DEFAULT_LADDER, Limits, build_ladder, inspect};
+use vitrine_pipeline::{DEFAULT_LADDER, Limits, build_ladder, inspect, manifest};
 
 fn models() -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -108,6 +108,16 @@ fn every_sample_gets_a_ladder_that_falls_level_by_level() {
                 level.glb.len(),
                 level.triangles,
                 level.max_texture_edge
+            );
+        }
+        let files: Vec<String> = (0..levels.len()).map(|i| format!("lod{i}.glb")).collect();
+        let manifest = manifest(&levels, &files).unwrap();
+        assert_eq!(manifest.levels.len(), levels.len());
+        assert_eq!(manifest.material_variants, original.material_variants);
+        for axis in 0..3 {
+            assert!(
+                manifest.bounds_min[axis] < manifest.bounds_max[axis],
+                "{name}: bounds {manifest:?}"
             );
         }
         if original.triangles >= 1_000 {

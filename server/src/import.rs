@@ -1,6 +1,6 @@
 //! `vitrine import-model FILE --product SLUG`: checks a GLB with the asset
-//! pipeline, stores it in the asset store and makes it the product's 3D
-//! model. Prints progress to stderr; the exit code says how it went
+//! pipeline, builds its levels of detail, stores them (and their manifest)
+//! in the asset store and makes it the product's 3D model. Prints progress to stderr; the exit code says how it went
 //! (0 imported, 1 refused or failed, 2 bad arguments).
 //!
 //! Order matters for "nothing half-written": the product is looked up and
@@ -13,7 +13,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use vitrine_domain::Slug;
-use vitrine_pipeline::{Limits, inspect};
+use vitrine_pipeline::{DEFAULT_LADDER, Limits, build_ladder, inspect, manifest};
 
 const USAGE: &str = "usage: vitrine import-model FILE --product SLUG";
 
@@ -75,15 +75,28 @@ async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String,
     let bytes = read_with_progress(file, limits.max_bytes)?;
     step("checking the model");
     let report = inspect(&bytes, &limits).map_err(|e| e.to_string())?;
+    step("building its levels of detail");
+    let levels = build_ladder(&bytes, &DEFAULT_LADDER).map_err(|e| e.to_string())?;
     step("storing it");
     let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
         .map_err(|e| format!("cannot use the asset folder: {e}"))?;
-    let key = assets
-        .put_bytes(&bytes, "glb")
-        .map_err(|e| format!("cannot store the model: {e}"))?;
+    let store = |bytes: &[u8], extension: &str| {
+        assets
+            .put_bytes(bytes, extension)
+            .map_err(|e| format!("cannot store the model: {e}"))
+    };
+    let key = store(&bytes, "glb")?;
+    let files = levels
+        .iter()
+        .map(|level| store(&level.glb, "glb"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let manifest = manifest(&levels, &files).map_err(|e| e.to_string())?;
+    let manifest_json = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
+    let manifest_key = store(&manifest_json, "json")?;
+    // The row changes last: until then the product shows its old model.
     let updated = stores
         .catalog
-        .set_product_model(slug, &key)
+        .set_product_model(slug, &key, Some(&manifest_key))
         .await
         .map_err(|e| e.to_string())?;
     if !updated {
@@ -93,13 +106,16 @@ async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String,
         [] => String::new(),
         names => format!("; variants: {}", names.join(", ")),
     };
+    let ladder: Vec<String> = levels.iter().map(|l| l.triangles.to_string()).collect();
     Ok(format!(
-        "imported {} for {slug}: {} triangles, {} primitives, {} materials, {} textures{variants} → {}/{key}",
+        "imported {} for {slug}: {} triangles, {} primitives, {} materials, {} textures{variants}\n\
+         levels of detail: {} triangles → {}/{manifest_key}",
         file.display(),
         report.triangles,
         report.primitives,
         report.materials,
         report.textures,
+        ladder.join(" → "),
         settings.asset_base_url,
     ))
 }

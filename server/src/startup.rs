@@ -144,7 +144,7 @@ impl Application {
 }
 
 fn router(state: AppState, settings: &Settings, asset_dir: &std::path::Path) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let services = state.services.clone();
     let provide_services = move || provide_context(services.clone());
     let page_shell = {
@@ -176,6 +176,17 @@ fn router(state: AppState, settings: &Settings, asset_dir: &std::path::Path) -> 
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The Leptos page routes, listed once per process. Listing them renders the
+/// app with a process-wide switch that parks every resource (leptos_server's
+/// `SuppressResourceLoad`): done while another server in the same process
+/// renders pages (the integration tests run many), those pages would wait
+/// forever.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Unix seconds now: the shop's clock.

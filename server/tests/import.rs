@@ -58,6 +58,35 @@ async fn importing_a_model_makes_it_the_products_3d_model(db: Database) {
         said.contains("for toy-car: 3072 triangles, 1 primitives"),
         "{said}"
     );
+    assert!(
+        said.contains("levels of detail: 3072 → 768 → 184 → 46 triangles"),
+        "{said}"
+    );
+
+    let product: Value = app
+        .get("/api/v1/products/toy-car")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let manifest_url = product["model_manifest_url"].as_str().unwrap().to_string();
+    let manifest: Value = app.get(&manifest_url).await.json().await.unwrap();
+    let levels = manifest["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 4);
+    let base = manifest_url.rsplit_once('/').unwrap().0;
+    for level in levels {
+        let glb = app
+            .get(&format!("{base}/{}", level["file"].as_str().unwrap()))
+            .await;
+        assert_eq!(glb.status(), 200);
+        assert_eq!(
+            glb.bytes().await.unwrap().len() as u64,
+            level["bytes"].as_u64().unwrap()
+        );
+    }
+    assert!(
+        manifest["bounds_min"][0].as_f64().unwrap() < manifest["bounds_max"][0].as_f64().unwrap()
+    );
 
     let after = model_url(&app, "toy-car").await;
     assert_ne!(after, before);

@@ -172,7 +172,7 @@ where
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError> {
         let row: Option<ProductDetailRow> = sqlx::query_as(
             "SELECT p.id, p.slug, p.title, p.description, c.slug AS category_slug,
-                    c.name AS category_name, p.model_key, p.model_credit
+                    c.name AS category_name, p.model_key, p.model_credit, p.model_manifest_key
              FROM products p LEFT JOIN categories c ON c.id = p.category_id
              WHERE p.slug = $1 AND p.published = TRUE",
         )
@@ -200,10 +200,17 @@ where
             .map(Some)
     }
 
-    async fn set_product_model(&self, slug: &Slug, model_key: &str) -> Result<bool, StoreError> {
-        let updated: Option<(i64,)> =
-            sqlx::query_as("UPDATE products SET model_key = $1 WHERE slug = $2 RETURNING id")
+    async fn set_product_model(
+        &self,
+        slug: &Slug,
+        model_key: &str,
+        manifest_key: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let updated: Option<(i64,)> = sqlx::query_as(
+            "UPDATE products SET model_key = $1, model_manifest_key = $2 WHERE slug = $3 RETURNING id",
+        )
                 .bind(model_key.to_string())
+                .bind(manifest_key.map(str::to_string))
                 .bind(slug.as_str())
                 .fetch_optional(&self.pool)
                 .await

@@ -27,6 +27,7 @@ pub struct ProductDetailRow {
     pub category_slug: Option<String>,
     pub category_name: Option<String>,
     pub model_key: Option<String>,
+    pub model_manifest_key: Option<String>,
     pub model_credit: Option<String>,
 }
 
@@ -131,6 +132,9 @@ impl ProductDetailRow {
                 .collect::<Result<_, _>>()?,
             model_url: self.model_key.map(|key| format!("{asset_base_url}/{key}")),
             model_credit: self.model_credit,
+            model_manifest_url: self
+                .model_manifest_key
+                .map(|key| format!("{asset_base_url}/{key}")),
             images: images
                 .into_iter()
                 .map(|(key, alt)| ProductImage {

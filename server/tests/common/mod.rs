@@ -75,6 +75,14 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     _site_dir: Option<tempfile::TempDir>,
     _database: Option<TestPostgresDatabase>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for TestApp {
+    /// Stops the server with its test (it runs on the shared runtime).
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 impl TestApp {
@@ -165,6 +173,19 @@ impl Drop for TestPostgresDatabase {
     }
 }
 
+/// Where every test server runs: one process-wide multi-threaded runtime,
+/// like the binary's, rather than each test's single-threaded one.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime for the test servers")
+    })
+}
+
 pub async fn spawn_app(database: Database) -> TestApp {
     spawn_app_with_seed(database, &workspace_root().join("seed")).await
 }
@@ -209,15 +230,19 @@ pub async fn spawn_app_with_seed(database: Database, seed_dir: &Path) -> TestApp
             .map(|(_, v)| v.clone())
     })
     .unwrap();
-    let app = Application::build(settings)
+    // The server runs on one shared multi-threaded runtime, as in
+    // production, not on each test's own single-threaded one.
+    let app = server_runtime()
+        .spawn(Application::build(settings))
         .await
+        .expect("the start-up task ran")
         .expect("server failed to start");
     let address = format!("http://{}", app.address());
     assert!(
         address.starts_with("http://127.0.0.1:"),
         "tests bind to loopback only"
     );
-    tokio::spawn(app.run_until_stopped());
+    let server = server_runtime().spawn(app.run_until_stopped());
     TestApp {
         address,
         database_url,
@@ -228,6 +253,7 @@ pub async fn spawn_app_with_seed(database: Database, seed_dir: &Path) -> TestApp
         data_dir,
         _site_dir: site_dir,
         _database: postgres,
+        server,
     }
 }
 
