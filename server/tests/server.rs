@@ -120,9 +120,33 @@ async fn model_assets_are_served_immutable_and_cross_origin(db: Database) {
         "public, max-age=31536000, immutable"
     );
     assert_eq!(headers["access-control-allow-origin"], "*");
+    assert_eq!(headers["content-type"], "model/gltf-binary");
+    let etag = headers["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, format!("\"{}\"", key.trim_end_matches(".glb")));
     let bytes = response.bytes().await.unwrap();
     assert_eq!(&bytes[..4], b"glTF");
     assert_eq!(app.get("/assets/missing.glb").await.status(), 404);
+
+    // Streaming viewers read ranges; caches revalidate by ETag.
+    let url = format!("{}/assets/{key}", app.address);
+    let range = app
+        .client
+        .get(&url)
+        .header("range", "bytes=0-11")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(range.status(), 206);
+    assert_eq!(range.bytes().await.unwrap().len(), 12);
+    let again = app
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
 }
 
 async fn the_variant_in_the_url_sets_price_and_stock(db: Database) {
