@@ -73,35 +73,13 @@ async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String,
     }
     let limits = Limits::default();
     let bytes = read_with_progress(file, limits.max_bytes)?;
-    step("checking the model");
-    let report = inspect(&bytes, &limits).map_err(|e| e.to_string())?;
-    step("building its levels of detail");
-    let levels = build_ladder(&bytes, &DEFAULT_LADDER).map_err(|e| e.to_string())?;
-    step("storing it");
     let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
         .map_err(|e| format!("cannot use the asset folder: {e}"))?;
-    let store = |bytes: &[u8], extension: &str| {
-        assets
-            .put_bytes(bytes, extension)
-            .map_err(|e| format!("cannot store the model: {e}"))
-    };
-    let key = store(&bytes, "glb")?;
-    let files = levels
-        .iter()
-        .map(|level| store(&level.glb, "glb"))
-        .collect::<Result<Vec<_>, _>>()?;
-    let manifest = manifest(&levels, &files).map_err(|e| e.to_string())?;
-    let manifest_json = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
-    let manifest_key = store(&manifest_json, "json")?;
-    // The row changes last: until then the product shows its old model.
-    let updated = stores
-        .catalog
-        .set_product_model(slug, &key, Some(&manifest_key))
-        .await
-        .map_err(|e| e.to_string())?;
-    if !updated {
-        return Err(format!("the product {slug:?} went away during the import"));
-    }
+    let Stored {
+        report,
+        levels,
+        manifest_key,
+    } = store_model(&stores, &assets, slug, &bytes).await?;
     let variants = match report.material_variants.as_slice() {
         [] => String::new(),
         names => format!("; variants: {}", names.join(", ")),
@@ -118,6 +96,116 @@ async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String,
         ladder.join(" → "),
         settings.asset_base_url,
     ))
+}
+
+/// What [`store_model`] did.
+struct Stored {
+    report: vitrine_pipeline::ModelReport,
+    levels: Vec<vitrine_pipeline::Level>,
+    manifest_key: String,
+}
+
+/// Checks `bytes`, builds the ladder, stores the model, its levels and
+/// their manifest, and only then points the product at them.
+async fn store_model(
+    stores: &store::Stores,
+    assets: &LocalAssetStore,
+    slug: &Slug,
+    bytes: &[u8],
+) -> Result<Stored, String> {
+    step("checking the model");
+    let report = inspect(bytes, &Limits::default()).map_err(|e| e.to_string())?;
+    step("building its levels of detail");
+    let levels = build_ladder(bytes, &DEFAULT_LADDER).map_err(|e| e.to_string())?;
+    step("storing it");
+    let store = |bytes: &[u8], extension: &str| {
+        assets
+            .put_bytes(bytes, extension)
+            .map_err(|e| format!("cannot store the model: {e}"))
+    };
+    let key = store(bytes, "glb")?;
+    let files = levels
+        .iter()
+        .map(|level| store(&level.glb, "glb"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let manifest = manifest(&levels, &files).map_err(|e| e.to_string())?;
+    let manifest_json = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
+    let manifest_key = store(&manifest_json, "json")?;
+    // The row changes last: until then the product shows its old model.
+    let updated = stores
+        .catalog
+        .set_product_model(slug, &key, Some(&manifest_key))
+        .await
+        .map_err(|e| e.to_string())?;
+    if !updated {
+        return Err(format!("the product {slug:?} went away during the import"));
+    }
+    Ok(Stored {
+        report,
+        levels,
+        manifest_key,
+    })
+}
+
+/// `vitrine build-ladders`: levels of detail for every published product
+/// that has a 3D model but none yet (e.g. the seeded demo catalog).
+pub async fn build_missing_ladders(settings: Settings) -> ExitCode {
+    match build_missing(&settings).await {
+        Ok(0) => {
+            println!("every product with a 3D model has its levels of detail");
+            ExitCode::SUCCESS
+        }
+        Ok(built) => {
+            println!("built levels of detail for {built} products");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("vitrine: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn build_missing(settings: &Settings) -> Result<usize, String> {
+    let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
+        .map_err(|e| format!("cannot use the asset folder: {e}"))?;
+    let mut built = 0;
+    for summary in stores
+        .catalog
+        .list_products()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let Some(product) = stores
+            .catalog
+            .product_by_slug(&summary.slug)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            continue;
+        };
+        let (Some(model_url), None) = (&product.model_url, &product.model_manifest_url) else {
+            continue;
+        };
+        let key = model_url.rsplit('/').next().unwrap_or_default();
+        eprintln!("{}:", product.slug);
+        let bytes = std::fs::read(assets.dir().join(key))
+            .map_err(|e| format!("cannot read the model of {}: {e}", product.slug))?;
+        let stored = store_model(&stores, &assets, &product.slug, &bytes)
+            .await
+            .map_err(|e| format!("{}: {e}", product.slug))?;
+        let ladder: Vec<String> = stored
+            .levels
+            .iter()
+            .map(|l| l.triangles.to_string())
+            .collect();
+        println!("{}: {} triangles", product.slug, ladder.join(" → "));
+        built += 1;
+    }
+    Ok(built)
 }
 
 fn step(what: &str) {

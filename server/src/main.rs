@@ -2,7 +2,8 @@
 //!
 //! `vitrine` serves; `vitrine healthcheck` asks a running server's `/healthz`
 //! (the container's HEALTHCHECK, so the image needs no curl);
-//! `vitrine import-model FILE --product SLUG` gives a product its 3D model.
+//! `vitrine import-model FILE --product SLUG` gives a product its 3D model;
+//! `vitrine build-ladders` builds levels of detail for models that lack them.
 
 use std::process::ExitCode;
 use vitrine_server::{config::Settings, healthcheck, import, startup::Application, telemetry};
@@ -21,9 +22,10 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve(settings).await,
         Some("healthcheck") => healthcheck::run(settings.addr).await,
         Some("import-model") => import::run(settings, &args[1..]).await,
+        Some("build-ladders") => import::build_missing_ladders(settings).await,
         Some(other) => {
             eprintln!(
-                "vitrine: unknown command {other:?}; use `vitrine [serve|healthcheck|import-model]`"
+                "vitrine: unknown command {other:?}; use `vitrine [serve|healthcheck|import-model|build-ladders]`"
             );
             ExitCode::from(2)
         }

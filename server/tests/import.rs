@@ -11,6 +11,7 @@ use std::process::Output;
 on_both_databases!(
     importing_a_model_makes_it_the_products_3d_model,
     a_broken_model_is_refused_and_nothing_is_stored,
+    build_ladders_gives_every_seeded_model_its_levels,
 );
 
 fn fixture(path: &str) -> PathBuf {
@@ -18,8 +19,12 @@ fn fixture(path: &str) -> PathBuf {
 }
 
 fn import(app: &TestApp, args: &[&str]) -> Output {
+    vitrine(app, "import-model", args)
+}
+
+fn vitrine(app: &TestApp, command: &str, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .arg("import-model")
+        .arg(command)
         .args(args)
         .env("DATABASE_URL", &app.database_url)
         .env("VITRINE_DATA_DIR", app.data_dir.path())
@@ -125,4 +130,39 @@ async fn a_broken_model_is_refused_and_nothing_is_stored(db: Database) {
     let missing = Path::new("/nonexistent/model.glb");
     let output = import(&app, &[missing.to_str().unwrap(), "--product", "toy-car"]);
     assert!(text(&output.stderr).contains("cannot open it"));
+}
+
+async fn build_ladders_gives_every_seeded_model_its_levels(db: Database) {
+    let app = spawn_app(db).await;
+    let output = vitrine(&app, "build-ladders", &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let said = text(&output.stdout);
+    assert!(
+        said.contains("built levels of detail for 8 products"),
+        "{said}"
+    );
+    assert!(
+        said.contains("toy-car: 108936 → 27232 → 6251 → 1604 triangles"),
+        "{said}"
+    );
+    for product in common::seed_catalog().products {
+        let detail: Value = app
+            .get(&format!("/api/v1/products/{}", product.slug))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let manifest_url = detail["model_manifest_url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{detail}"));
+        let manifest: Value = app.get(manifest_url).await.json().await.unwrap();
+        assert_eq!(
+            manifest["levels"].as_array().unwrap().len(),
+            4,
+            "{}",
+            product.slug
+        );
+    }
+    let again = vitrine(&app, "build-ladders", &[]);
+    assert!(text(&again.stdout).contains("every product with a 3D model has its levels of detail"));
 }

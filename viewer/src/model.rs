@@ -64,7 +64,14 @@ fn spawn_model(
         .with_settings(|settings: &mut GltfLoaderSettings| settings.include_source = true)
         .load(GltfAssetLabel::Scene(0).from_asset(file.0.clone()));
     progress.handle = Some(handle.clone());
-    progress.gltf = Some(asset_server.load(file.0.clone()));
+    // The same settings on both requests: whichever the asset server acts
+    // on, the glTF JSON is kept.
+    progress.gltf = Some(
+        asset_server
+            .load_builder()
+            .with_settings(|settings: &mut GltfLoaderSettings| settings.include_source = true)
+            .load(file.0.clone()),
+    );
     commands.spawn(WorldAssetRoot(handle)).observe(
         |_: On<WorldInstanceReady>, mut progress: ResMut<ModelProgress>| {
             progress.spawned = true;

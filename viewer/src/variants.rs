@@ -113,7 +113,13 @@ fn show_selected_variant(
         };
     }
     info!("material variant {wanted:?}: {swapped} of the model's {labelled} primitives changed");
-    page_bridge::report_material_variant(&canvas.id, wanted.as_deref().unwrap_or(""));
+    // Report only what is really on screen: a name the model does not know
+    // leaves its default materials.
+    let shown = wanted
+        .as_deref()
+        .filter(|name| table.names().iter().any(|n| n.eq_ignore_ascii_case(name)))
+        .unwrap_or("");
+    page_bridge::report_material_variant(&canvas.id, shown);
     state.shown = Some(wanted);
 }
 

@@ -59,6 +59,11 @@ test("the viewer draws the model, a drag turns it and the wheel zooms", async ({
 });
 
 test("picking a variant shows its material in 3D", async ({ page }) => {
+  // The viewer logs each switch (how many primitives changed): shown on failure.
+  const switches: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("material variant")) switches.push(message.text());
+  });
   // The shoe's variants change its whole colourway (glTF KHR_materials_variants).
   await page.goto("/p/everyday-sneaker?variant=SNEAKER-MIDNIGHT");
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
@@ -79,15 +84,19 @@ test("picking a variant shows its material in 3D", async ({ page }) => {
   await expect(canvas).toHaveAttribute("data-material-variant-shown", "beach", { timeout: 30_000 });
   // The new material's textures reach the (software) GPU a few frames later.
   let changed = 0;
-  await expect
-    .poll(
-      async () => {
-        await settle();
-        changed = changedFraction(midnight, await shoot(canvas));
-        return changed;
-      },
-      { timeout: 45_000 },
-    )
-    .toBeGreaterThan(0.02);
+  try {
+    await expect
+      .poll(
+        async () => {
+          await settle();
+          changed = changedFraction(midnight, await shoot(canvas));
+          return changed;
+        },
+        { timeout: 45_000 },
+      )
+      .toBeGreaterThan(0.02);
+  } catch (error) {
+    throw new Error(`${error}\nthe viewer said: ${switches.join(" / ")}`);
+  }
   console.log(`switching midnight → beach changed ${(changed * 100).toFixed(1)}% of the canvas`);
 });
