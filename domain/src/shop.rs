@@ -303,6 +303,24 @@ impl Shop {
             return Ok(CartView::default());
         };
         let cart = self.carts.load_cart(&session.cart_owner()).await?;
+        self.view(&cart).await
+    }
+
+    /// How many items the session's cart holds (the header's badge): one
+    /// read, without the catalog lookups a full view needs.
+    pub async fn cart_count(&self, session: Option<&Session>) -> Result<u32, ShopError> {
+        match session {
+            Some(session) => Ok(self
+                .carts
+                .load_cart(&session.cart_owner())
+                .await?
+                .item_count()),
+            None => Ok(0),
+        }
+    }
+
+    /// A cart as pages show it: its lines with today's names, prices and stock.
+    async fn view(&self, cart: &crate::cart::Cart) -> Result<CartView, ShopError> {
         let ids: Vec<VariantId> = cart.lines.iter().map(|l| l.variant_id).collect();
         let variants = self.catalog.variants(&ids).await?;
         let mut items = Vec::new();
@@ -363,7 +381,7 @@ impl Shop {
         cart.add(variant.variant.id, quantity, variant.variant.stock_on_hand)
             .map_err(cart_error)?;
         self.carts.save_cart(&owner, &cart, self.now()).await?;
-        self.cart(Some(session)).await
+        self.view(&cart).await
     }
 
     /// Sets a line's quantity (form text; 0 removes the line).
@@ -392,7 +410,7 @@ impl Shop {
             .map_or(0, |v| v.variant.stock_on_hand);
         cart.set(variant_id, wanted, stock).map_err(cart_error)?;
         self.carts.save_cart(&owner, &cart, self.now()).await?;
-        self.cart(Some(session)).await
+        self.view(&cart).await
     }
 
     // --- checkout -------------------------------------------------------

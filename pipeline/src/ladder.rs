@@ -558,12 +558,11 @@ fn write_glb(model: &Model) -> Result<Vec<u8>, LadderError> {
             image["name"] = name;
         }
     }
-    while !bin.len().is_multiple_of(4) {
-        bin.push(0);
-    }
+    // The buffer's length counts the padding the container adds.
+    let padded_length = bin.len().next_multiple_of(4);
     json["bufferViews"] = Value::Array(views);
     json["accessors"] = Value::Array(accessors);
-    json["buffers"] = json!([{"byteLength": bin.len()}]);
+    json["buffers"] = json!([{"byteLength": padded_length}]);
     if json["asset"]["generator"].is_string() {
         let generator = format!(
             "{} + Vitrine LOD",
@@ -571,22 +570,29 @@ fn write_glb(model: &Model) -> Result<Vec<u8>, LadderError> {
         );
         json["asset"]["generator"] = json!(generator);
     }
-    let mut json_bytes = serde_json::to_vec(&json).map_err(|e| IngestError::Json(e.to_string()))?;
-    while !json_bytes.len().is_multiple_of(4) {
-        json_bytes.push(b' ');
-    }
-    let total = 12 + 8 + json_bytes.len() + 8 + bin.len();
+    let json_bytes = serde_json::to_vec(&json).map_err(|e| IngestError::Json(e.to_string()))?;
+    Ok(pack_glb(&json_bytes, &bin))
+}
+
+/// A GLB container around a JSON chunk and a binary chunk, each padded to
+/// four bytes as the spec requires (JSON with spaces, binary with zeros).
+pub fn pack_glb(json: &[u8], bin: &[u8]) -> Vec<u8> {
+    let padded = |len: usize| len.next_multiple_of(4);
+    let (json_len, bin_len) = (padded(json.len()), padded(bin.len()));
+    let total = 12 + 8 + json_len + 8 + bin_len;
     let mut glb = Vec::with_capacity(total);
     glb.extend_from_slice(b"glTF");
     glb.extend_from_slice(&2u32.to_le_bytes());
     glb.extend_from_slice(&(total as u32).to_le_bytes());
-    glb.extend_from_slice(&(json_bytes.len() as u32).to_le_bytes());
+    glb.extend_from_slice(&(json_len as u32).to_le_bytes());
     glb.extend_from_slice(b"JSON");
-    glb.extend_from_slice(&json_bytes);
-    glb.extend_from_slice(&(bin.len() as u32).to_le_bytes());
+    glb.extend_from_slice(json);
+    glb.resize(glb.len() + json_len - json.len(), b' ');
+    glb.extend_from_slice(&(bin_len as u32).to_le_bytes());
     glb.extend_from_slice(b"BIN\0");
-    glb.extend_from_slice(&bin);
-    Ok(glb)
+    glb.extend_from_slice(bin);
+    glb.resize(total, 0);
+    glb
 }
 
 /// The manifest of a ladder whose levels were stored as `files` (one per level).

@@ -7,4 +7,4 @@ pub mod inspect;
 pub mod ladder;
 
 pub use inspect::{IngestError, Limits, ModelReport, inspect};
-pub use ladder::{DEFAULT_LADDER, Level, LevelSpec, build_ladder, manifest};
+pub use ladder::{DEFAULT_LADDER, Level, LevelSpec, build_ladder, manifest, pack_glb};

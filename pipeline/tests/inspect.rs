@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use vitrine_pipeline::{IngestError, Limits, inspect};
+use vitrine_pipeline::{IngestError, Limits, inspect, pack_glb};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -103,28 +103,9 @@ fn box_parts() -> (Value, Vec<u8>) {
     (json, bytes[bin_at + 8..bin_at + 8 + bin_len].to_vec())
 }
 
-/// A GLB with this JSON and binary chunk, padded as the spec says.
+/// A GLB with this JSON and binary chunk.
 fn glb(json: &Value, bin: &[u8]) -> Vec<u8> {
-    let mut json = serde_json::to_vec(json).unwrap();
-    while !json.len().is_multiple_of(4) {
-        json.push(b' ');
-    }
-    let mut bin = bin.to_vec();
-    while !bin.len().is_multiple_of(4) {
-        bin.push(0);
-    }
-    let total = 12 + 8 + json.len() + 8 + bin.len();
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(b"glTF");
-    out.extend_from_slice(&2u32.to_le_bytes());
-    out.extend_from_slice(&(total as u32).to_le_bytes());
-    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"JSON");
-    out.extend_from_slice(&json);
-    out.extend_from_slice(&(bin.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"BIN\0");
-    out.extend_from_slice(&bin);
-    out
+    pack_glb(&serde_json::to_vec(json).unwrap(), bin)
 }
 
 fn with(change: impl FnOnce(&mut Value)) -> Result<vitrine_pipeline::ModelReport, IngestError> {

@@ -59,9 +59,7 @@ fn parse_args(args: &[String]) -> Result<(PathBuf, Slug), String> {
 }
 
 async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String, String> {
-    let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (stores, assets) = open(settings).await?;
     if stores
         .catalog
         .product_by_slug(slug)
@@ -73,8 +71,6 @@ async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String,
     }
     let limits = Limits::default();
     let bytes = read_with_progress(file, limits.max_bytes)?;
-    let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
-        .map_err(|e| format!("cannot use the asset folder: {e}"))?;
     let Stored {
         report,
         levels,
@@ -167,11 +163,7 @@ pub async fn build_missing_ladders(settings: Settings) -> ExitCode {
 }
 
 async fn build_missing(settings: &Settings) -> Result<usize, String> {
-    let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
-        .map_err(|e| format!("cannot use the asset folder: {e}"))?;
+    let (stores, assets) = open(settings).await?;
     let mut built = 0;
     for summary in stores
         .catalog
@@ -206,6 +198,16 @@ async fn build_missing(settings: &Settings) -> Result<usize, String> {
         built += 1;
     }
     Ok(built)
+}
+
+/// The database and the asset store the server uses.
+async fn open(settings: &Settings) -> Result<(store::Stores, LocalAssetStore), String> {
+    let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
+        .map_err(|e| format!("cannot use the asset folder: {e}"))?;
+    Ok((stores, assets))
 }
 
 fn step(what: &str) {

@@ -9,14 +9,14 @@
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use vitrine_app::session::SESSION_COOKIE;
+use vitrine_app::session::token_from;
 
 /// Pages larger than this are not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
@@ -78,13 +78,9 @@ fn cacheable_path(path: &str) -> bool {
     path == "/" || path.starts_with("/p/") || path.starts_with("/c/") || path == "/search"
 }
 
+/// No session cookie and no bearer token: the page is the same for everyone.
 fn anonymous(headers: &HeaderMap) -> bool {
-    let has_session = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains(&format!("{SESSION_COOKIE}=")));
-    !has_session && !headers.contains_key(AUTHORIZATION)
+    token_from(headers).is_none()
 }
 
 pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
@@ -139,6 +135,7 @@ fn rebuilt(headers: HeaderMap, body: Bytes, outcome: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header::COOKIE;
 
     #[test]
     fn only_catalog_pages_of_anonymous_visitors_are_kept() {

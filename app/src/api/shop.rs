@@ -52,10 +52,9 @@ pub async fn visitor() -> Result<VisitorSummary, ServerFnError> {
     };
     let shop = services()?.shop;
     let customer = shop.customer(Some(&session)).await.map_err(failed)?;
-    let cart = shop.cart(Some(&session)).await.map_err(failed)?;
     Ok(VisitorSummary {
         customer_name: customer.map(|c| c.name),
-        cart_count: cart.item_count,
+        cart_count: shop.cart_count(Some(&session)).await.map_err(failed)?,
     })
 }
 

@@ -233,12 +233,26 @@ pub async fn register(
         .shop
         .register(current.as_ref(), &form.email, &form.name, &form.password)
         .await?;
-    let secure = is_https(&headers, &state.services.public_url);
-    let response = (StatusCode::CREATED, Json(signed_in.customer)).into_response();
-    Ok(with_cookie(
-        response,
-        Some(session_cookie(&signed_in.token, secure)),
+    Ok(signed_in_response(
+        &state,
+        &headers,
+        StatusCode::CREATED,
+        signed_in,
     ))
+}
+
+/// The customer, with the cookie of the session that signing in started.
+fn signed_in_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    signed_in: vitrine_domain::shop::SignedIn,
+) -> Response {
+    let secure = is_https(headers, &state.services.public_url);
+    with_cookie(
+        (status, Json(signed_in.customer)).into_response(),
+        Some(session_cookie(&signed_in.token, secure)),
+    )
 }
 
 /// Signs in: a new session (cookie), with the visitor's cart merged into the customer's.
@@ -256,10 +270,11 @@ pub async fn sign_in(
         .shop
         .log_in(current.as_ref(), &form.email, &form.password)
         .await?;
-    let secure = is_https(&headers, &state.services.public_url);
-    Ok(with_cookie(
-        Json(signed_in.customer).into_response(),
-        Some(session_cookie(&signed_in.token, secure)),
+    Ok(signed_in_response(
+        &state,
+        &headers,
+        StatusCode::OK,
+        signed_in,
     ))
 }
 
