@@ -85,6 +85,9 @@ struct Primitive {
     index: usize,
     attributes: Vec<Attribute>,
     indices: Vec<u32>,
+    /// The largest scale the scene's nodes give this primitive's mesh:
+    /// errors are measured in the mesh's units but judged in the scene's.
+    world_scale: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +159,7 @@ fn read_model(bytes: &[u8]) -> Result<Model, LadderError> {
             "animated or skinned models cannot be given levels of detail yet",
         ));
     }
+    let world_scales = mesh_world_scales(document);
     let mut primitives = Vec::new();
     for mesh in document.meshes() {
         for primitive in mesh.primitives() {
@@ -191,6 +195,7 @@ fn read_model(bytes: &[u8]) -> Result<Model, LadderError> {
                 None => (0..vertex_count as u32).collect(),
             };
             primitives.push(Primitive {
+                world_scale: world_scales.get(&mesh.index()).copied().unwrap_or(1.0),
                 mesh: mesh.index(),
                 index: primitive.index(),
                 attributes,
@@ -367,7 +372,7 @@ fn simplify(model: &mut Model, step: f32) -> f32 {
             continue; // Never drop a whole part of the model.
         }
         let scale = meshopt::simplify_scale(&adapter);
-        worst = worst.max(relative_error * scale);
+        worst = worst.max(relative_error * scale * primitive.world_scale);
         let vertex_count = position.data.len() / 12;
         let indices = meshopt::optimize_vertex_cache(&indices, vertex_count);
         // Vertices in first-use order, unused ones dropped (what meshopt's
@@ -691,6 +696,43 @@ fn scene_bounds(glb: &[u8]) -> Result<([f32; 3], [f32; 3]), LadderError> {
     } else {
         Err(unsupported("the model's scene has no meshes"))
     }
+}
+
+/// Each mesh's largest scale in the default scene (a mesh used by several
+/// nodes takes the largest): how far a unit of the mesh reaches in the scene.
+fn mesh_world_scales(document: &Document) -> std::collections::HashMap<usize, f32> {
+    let mut scales = std::collections::HashMap::new();
+    let Some(scene) = document
+        .default_scene()
+        .or_else(|| document.scenes().next())
+    else {
+        return scales;
+    };
+    let identity: Matrix = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+    ];
+    let mut stack: Vec<(gltf::Node<'_>, Matrix)> = scene.nodes().map(|n| (n, identity)).collect();
+    // Bounded like the upload check's node limit: a cyclic file was refused before.
+    let mut visits = 0;
+    while let Some((node, parent)) = stack.pop() {
+        visits += 1;
+        if visits > Limits::default().max_nodes {
+            break;
+        }
+        let world = multiply(&parent, &node.transform().matrix());
+        if let Some(mesh) = node.mesh() {
+            let scale = (0..3)
+                .map(|c| (world[c][0].powi(2) + world[c][1].powi(2) + world[c][2].powi(2)).sqrt())
+                .fold(0.0f32, f32::max);
+            let entry = scales.entry(mesh.index()).or_insert(0.0f32);
+            *entry = entry.max(scale);
+        }
+        stack.extend(node.children().map(|child| (child, world)));
+    }
+    scales
 }
 
 /// Component-wise min and max of packed float triples.
