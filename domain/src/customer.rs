@@ -14,6 +14,40 @@ pub struct Customer {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub email: Email,
     pub name: String,
+    pub role: Role,
+}
+
+/// What an account may do. Everyone who registers is a customer; the first
+/// admin is made with `vitrine create-admin`, and admins appoint merchandisers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Customer,
+    Merchandiser,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Customer, Role::Merchandiser, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Merchandiser => "merchandiser",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    /// Merchandisers and admins run the catalog, stock and orders.
+    pub fn runs_the_store(self) -> bool {
+        matches!(self, Role::Merchandiser | Role::Admin)
+    }
 }
 
 /// Password length bounds: long enough to resist guessing (NIST 800-63B's
@@ -72,6 +106,16 @@ pub trait PasswordHasher: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_read_and_print_as_stored() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert!(!Role::Customer.runs_the_store());
+        assert!(Role::Merchandiser.runs_the_store() && Role::Admin.runs_the_store());
+    }
 
     #[test]
     fn registration_checks_every_field() {

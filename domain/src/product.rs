@@ -114,6 +114,9 @@ pub struct ProductDetail {
     pub model_credit: Option<String>,
     /// The model's levels of detail ([`crate::viewer::ModelManifest`]), once built.
     pub model_manifest_url: Option<String>,
+    /// A still of the 3D model, shown until the viewer draws (and instead of
+    /// it without WebGL).
+    pub model_poster_url: Option<String>,
     /// Photos, in the merchant's order.
     pub images: Vec<ProductImage>,
 }
@@ -158,6 +161,7 @@ mod tests {
             model_url: None,
             model_credit: None,
             model_manifest_url: None,
+            model_poster_url: None,
             images: Vec::new(),
         }
     }

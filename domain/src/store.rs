@@ -4,7 +4,7 @@
 
 use crate::address::ShippingAddress;
 use crate::cart::{Cart, CartLine, VariantId};
-use crate::customer::{Customer, CustomerId};
+use crate::customer::{Customer, CustomerId, Role};
 use crate::order::{InvalidTransition, OrderAction, OrderDetail, OrderId, OrderSummary};
 use crate::payment::Payment;
 use crate::pricing::{PricingError, PricingRules};
@@ -31,6 +31,17 @@ pub struct NewProduct {
     pub model_credit: Option<String>,
     /// Photos: asset-store keys and their alt text, in order.
     pub images: Vec<NewImage>,
+}
+
+/// A product's 3D model in the asset store: the original GLB, and what the
+/// asset pipeline made from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductModel {
+    pub model_key: String,
+    /// The levels of detail's [`crate::viewer::ModelManifest`].
+    pub manifest_key: Option<String>,
+    /// A still of the model.
+    pub poster_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,14 +79,12 @@ pub trait CatalogStore: Send + Sync {
     async fn variants(&self, ids: &[VariantId]) -> Result<Vec<CatalogVariant>, StoreError>;
     /// A variant of a published product, by SKU.
     async fn variant_by_sku(&self, sku: &Sku) -> Result<Option<CatalogVariant>, StoreError>;
-    /// Makes the GLB under `model_key` the product's 3D model, with its
-    /// levels of detail's manifest if built; `false` when there is no
-    /// product with this slug.
+    /// Makes `model` the product's 3D model (published or not); `false`
+    /// when there is no product with this slug.
     async fn set_product_model(
         &self,
         slug: &Slug,
-        model_key: &str,
-        manifest_key: Option<&str>,
+        model: &ProductModel,
     ) -> Result<bool, StoreError>;
     /// Adds `products` in one transaction, but only into an empty catalog
     /// (first-start seeding); returns how many were added.
@@ -98,6 +107,8 @@ pub trait CustomerStore: Send + Sync {
     /// The account and its password hash, for signing in.
     async fn credentials(&self, email: &Email) -> Result<Option<(Customer, String)>, StoreError>;
     async fn customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError>;
+    /// Gives the account with this email `role`; `None` when there is none.
+    async fn set_role(&self, email: &Email, role: Role) -> Result<Option<Customer>, StoreError>;
 }
 
 /// A signed-in or anonymous visitor's server-side session.

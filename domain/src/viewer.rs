@@ -9,8 +9,16 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewerConfig {
-    /// URL of the GLB to show.
+    /// URL of the whole GLB: shown when the model has no levels of detail.
     pub model_url: String,
+    /// URL of the model's [`ModelManifest`]: the viewer streams its levels
+    /// coarsest first. Level files are relative to it.
+    #[serde(default)]
+    pub manifest_url: Option<String>,
+    /// Stream down to this level and no finer, whatever the canvas warrants
+    /// (`?lod=N`: QA and the admin's level preview).
+    #[serde(default)]
+    pub pinned_level: Option<usize>,
     /// Accessible name of the 3D view, e.g. "3D view of Sheen Chair".
     pub label: String,
 }
@@ -66,6 +74,20 @@ pub mod dom {
     pub const FIRST_FRAME_EVENT: &str = "vitrine:first-frame";
     /// Event dispatched on the canvas when the viewer fails (`detail.message`).
     pub const ERROR_EVENT: &str = "vitrine:viewer-error";
+    /// Attribute with the finest level of detail the canvas warrants (its index in the manifest).
+    pub const LOD_TARGET_ATTR: &str = "data-lod-target";
+    /// Attribute with the index of the level of detail on screen (0 is the finest).
+    pub const LOD_SHOWN_ATTR: &str = "data-lod-shown";
+    /// Attribute listing every level shown so far, in order, e.g. `3,2,1`.
+    pub const LOD_HISTORY_ATTR: &str = "data-lod-history";
+    /// Attribute that is `true` while a finer level is being fetched.
+    pub const LOD_LOADING_ATTR: &str = "data-lod-loading";
+    /// Attribute with a person-readable message when a level could not be
+    /// fetched (the view stays on the last good level).
+    pub const LOD_ERROR_ATTR: &str = "data-lod-error";
+    /// Event dispatched on the canvas when a level is shown
+    /// (`detail.level`, `detail.bytes`, `detail.triangles`, `detail.ms`).
+    pub const LOD_SHOWN_EVENT: &str = "vitrine:lod-shown";
 }
 
 #[cfg(test)]
@@ -76,6 +98,8 @@ mod tests {
     fn config_round_trips_through_json() {
         let config = ViewerConfig {
             model_url: "/assets/abc.glb".into(),
+            manifest_url: Some("/assets/def.json".into()),
+            pinned_level: None,
             label: "3D view of Sheen Chair".into(),
         };
         let json = serde_json::to_string(&config).unwrap();

@@ -1,6 +1,7 @@
 //! Settings, all from the environment (twelve-factor), with defaults that run
 //! the embedded storefront: SQLite under `data/`, assets served from `data/assets`.
 
+use crate::assets::AssetStoreSetting;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -18,16 +19,34 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// `ASSET_BASE_URL`: where pages point for 3D assets (default `/assets`, the CDN in production).
     pub asset_base_url: String,
+    /// `ASSET_STORE`: `local` (default: files under the data folder, served
+    /// under `/assets`) or `s3://bucket[/prefix]`.
+    pub asset_store: AssetStoreSetting,
+    /// `AWS_ENDPOINT_URL`: a local stand-in for AWS (moto_server); unset in production.
+    pub aws_endpoint_url: Option<String>,
     /// `VITRINE_PUBLIC_URL`: the origin shoppers reach, for canonical links
     /// (e.g. `https://shop.example.com`; default `http://<bound address>`).
     pub public_url: Option<String>,
     /// `VITRINE_SEED_DIR`: demo catalog seeded into an empty database (default `seed`; `none` disables).
     pub seed_dir: Option<PathBuf>,
+    /// `VITRINE_MAX_UPLOAD_MB`: the largest 3D model an admin may upload (default 200).
+    pub max_upload_bytes: usize,
+    /// `VITRINE_BUILD_LADDERS`: when products whose model has no levels of
+    /// detail (the seeded demo catalog) get them: `background` (default,
+    /// after start-up), `startup` (before serving) or `off`.
+    pub build_ladders: LadderBuild,
     /// `VITRINE_LOG_FORMAT`: `json` (default) or `pretty`.
     pub log_format: String,
     /// `VITRINE_PAGE_CACHE_MS`: how long anonymous visitors' catalog pages are
     /// reused (default 1000; 0 turns the cache off).
     pub page_cache: std::time::Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LadderBuild {
+    Background,
+    Startup,
+    Off,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +120,42 @@ impl Settings {
             name: "VITRINE_PAGE_CACHE_MS",
             problem: format!("{page_cache_ms:?} is not a whole number of milliseconds"),
         })?;
+        let asset_store =
+            AssetStoreSetting::parse(&get("ASSET_STORE", "local")).map_err(|problem| {
+                ConfigError {
+                    name: "ASSET_STORE",
+                    problem,
+                }
+            })?;
+        let build_ladders = match get("VITRINE_BUILD_LADDERS", "background").as_str() {
+            "background" => LadderBuild::Background,
+            "startup" => LadderBuild::Startup,
+            "off" => LadderBuild::Off,
+            other => {
+                return Err(ConfigError {
+                    name: "VITRINE_BUILD_LADDERS",
+                    problem: format!("{other:?} is none of background, startup, off"),
+                });
+            }
+        };
+        let max_upload_mb = get("VITRINE_MAX_UPLOAD_MB", "200");
+        let max_upload_bytes = match max_upload_mb.parse::<usize>() {
+            Ok(mb) if (1..=4096).contains(&mb) => mb * 1024 * 1024,
+            _ => {
+                return Err(ConfigError {
+                    name: "VITRINE_MAX_UPLOAD_MB",
+                    problem: format!(
+                        "{max_upload_mb:?} is not a whole number of megabytes from 1 to 4096"
+                    ),
+                });
+            }
+        };
+        let aws_endpoint_url = lookup("AWS_ENDPOINT_URL").filter(|url| !url.is_empty());
         Ok(Self {
+            max_upload_bytes,
+            build_ladders,
+            asset_store,
+            aws_endpoint_url,
             page_cache: std::time::Duration::from_millis(page_cache_ms),
             addr,
             database_url,
@@ -138,6 +192,15 @@ mod tests {
         assert_eq!(s.database_url, "sqlite://data/vitrine.db?mode=rwc");
         assert_eq!(s.asset_base_url, "/assets");
         assert_eq!(s.seed_dir, Some(PathBuf::from("seed")));
+        assert_eq!(s.asset_store, AssetStoreSetting::Local);
+    }
+
+    #[test]
+    fn assets_may_live_in_s3() {
+        let s = settings(&[("ASSET_STORE", "s3://vitrine-assets/prod")]).unwrap();
+        assert!(matches!(s.asset_store, AssetStoreSetting::S3(l) if l.bucket == "vitrine-assets"));
+        let e = settings(&[("ASSET_STORE", "gs://elsewhere")]).unwrap_err();
+        assert!(e.to_string().starts_with("ASSET_STORE:"));
     }
 
     #[test]

@@ -3,17 +3,18 @@
 //! in the asset store and makes it the product's 3D model. Prints progress to stderr; the exit code says how it went
 //! (0 imported, 1 refused or failed, 2 bad arguments).
 //!
-//! Order matters for "nothing half-written": the product is looked up and
-//! the file checked before anything is stored, and the row is changed last.
+//! The work itself (and why nothing is half-written) is in [`crate::models`].
 
-use crate::assets::LocalAssetStore;
+use crate::assets::{self, AssetStore};
 use crate::config::Settings;
-use crate::store;
+use crate::{models, store};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use vitrine_domain::Slug;
-use vitrine_pipeline::{DEFAULT_LADDER, Limits, build_ladder, inspect, manifest};
+use vitrine_domain::viewer::ModelManifest;
+use vitrine_pipeline::Limits;
 
 const USAGE: &str = "usage: vitrine import-model FILE --product SLUG";
 
@@ -60,27 +61,24 @@ fn parse_args(args: &[String]) -> Result<(PathBuf, Slug), String> {
 
 async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String, String> {
     let (stores, assets) = open(settings).await?;
-    if stores
-        .catalog
-        .product_by_slug(slug)
-        .await
-        .map_err(|e| e.to_string())?
-        .is_none()
-    {
-        return Err(format!("there is no published product {slug:?}"));
-    }
     let limits = Limits::default();
     let bytes = read_with_progress(file, limits.max_bytes)?;
-    let Stored {
-        report,
-        levels,
-        manifest_key,
-    } = store_model(&stores, &assets, slug, &bytes).await?;
+    let imported = models::import_model(
+        stores.catalog.as_ref(),
+        assets.as_ref(),
+        slug,
+        bytes,
+        &limits,
+        &|stage| step(stage.label()),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let report = &imported.report;
     let variants = match report.material_variants.as_slice() {
         [] => String::new(),
         names => format!("; variants: {}", names.join(", ")),
     };
-    let ladder: Vec<String> = levels.iter().map(|l| l.triangles.to_string()).collect();
+    let manifest_key = imported.model.manifest_key.as_deref().unwrap_or_default();
     Ok(format!(
         "imported {} for {slug}: {} triangles, {} primitives, {} materials, {} textures{variants}\n\
          levels of detail: {} triangles → {}/{manifest_key}",
@@ -89,64 +87,35 @@ async fn import(settings: &Settings, file: &Path, slug: &Slug) -> Result<String,
         report.primitives,
         report.materials,
         report.textures,
-        ladder.join(" → "),
+        ladder_summary(&imported.manifest),
         settings.asset_base_url,
     ))
 }
 
-/// What [`store_model`] did.
-struct Stored {
-    report: vitrine_pipeline::ModelReport,
-    levels: Vec<vitrine_pipeline::Level>,
-    manifest_key: String,
-}
-
-/// Checks `bytes`, builds the ladder, stores the model, its levels and
-/// their manifest, and only then points the product at them.
-async fn store_model(
-    stores: &store::Stores,
-    assets: &LocalAssetStore,
-    slug: &Slug,
-    bytes: &[u8],
-) -> Result<Stored, String> {
-    step("checking the model");
-    let report = inspect(bytes, &Limits::default()).map_err(|e| e.to_string())?;
-    step("building its levels of detail");
-    let levels = build_ladder(bytes, &DEFAULT_LADDER).map_err(|e| e.to_string())?;
-    step("storing it");
-    let store = |bytes: &[u8], extension: &str| {
-        assets
-            .put_bytes(bytes, extension)
-            .map_err(|e| format!("cannot store the model: {e}"))
-    };
-    let key = store(bytes, "glb")?;
-    let files = levels
+/// "120000 → 30000 → 7200 → 1800": triangles per level.
+fn ladder_summary(manifest: &ModelManifest) -> String {
+    let triangles: Vec<String> = manifest
+        .levels
         .iter()
-        .map(|level| store(&level.glb, "glb"))
-        .collect::<Result<Vec<_>, _>>()?;
-    let manifest = manifest(&levels, &files).map_err(|e| e.to_string())?;
-    let manifest_json = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
-    let manifest_key = store(&manifest_json, "json")?;
-    // The row changes last: until then the product shows its old model.
-    let updated = stores
-        .catalog
-        .set_product_model(slug, &key, Some(&manifest_key))
-        .await
-        .map_err(|e| e.to_string())?;
-    if !updated {
-        return Err(format!("the product {slug:?} went away during the import"));
-    }
-    Ok(Stored {
-        report,
-        levels,
-        manifest_key,
-    })
+        .map(|l| l.triangles.to_string())
+        .collect();
+    triangles.join(" → ")
 }
 
 /// `vitrine build-ladders`: levels of detail for every published product
 /// that has a 3D model but none yet (e.g. the seeded demo catalog).
 pub async fn build_missing_ladders(settings: Settings) -> ExitCode {
-    match build_missing(&settings).await {
+    let built = async {
+        let (stores, assets) = open(&settings).await?;
+        models::build_missing_ladders(
+            stores.catalog.as_ref(),
+            assets.as_ref(),
+            &|slug, imported| println!("{slug}: {} triangles", ladder_summary(&imported.manifest)),
+        )
+        .await
+        .map_err(|e| e.to_string())
+    };
+    match built.await {
         Ok(0) => {
             println!("every product with a 3D model has its levels of detail");
             ExitCode::SUCCESS
@@ -162,51 +131,18 @@ pub async fn build_missing_ladders(settings: Settings) -> ExitCode {
     }
 }
 
-async fn build_missing(settings: &Settings) -> Result<usize, String> {
-    let (stores, assets) = open(settings).await?;
-    let mut built = 0;
-    for summary in stores
-        .catalog
-        .list_products()
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        let Some(product) = stores
-            .catalog
-            .product_by_slug(&summary.slug)
-            .await
-            .map_err(|e| e.to_string())?
-        else {
-            continue;
-        };
-        let (Some(model_url), None) = (&product.model_url, &product.model_manifest_url) else {
-            continue;
-        };
-        let key = model_url.rsplit('/').next().unwrap_or_default();
-        eprintln!("{}:", product.slug);
-        let bytes = std::fs::read(assets.dir().join(key))
-            .map_err(|e| format!("cannot read the model of {}: {e}", product.slug))?;
-        let stored = store_model(&stores, &assets, &product.slug, &bytes)
-            .await
-            .map_err(|e| format!("{}: {e}", product.slug))?;
-        let ladder: Vec<String> = stored
-            .levels
-            .iter()
-            .map(|l| l.triangles.to_string())
-            .collect();
-        println!("{}: {} triangles", product.slug, ladder.join(" → "));
-        built += 1;
-    }
-    Ok(built)
-}
-
 /// The database and the asset store the server uses.
-async fn open(settings: &Settings) -> Result<(store::Stores, LocalAssetStore), String> {
+async fn open(settings: &Settings) -> Result<(store::Stores, Arc<dyn AssetStore>), String> {
     let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
         .await
         .map_err(|e| e.to_string())?;
-    let assets = LocalAssetStore::open(settings.data_dir.join("assets"))
-        .map_err(|e| format!("cannot use the asset folder: {e}"))?;
+    let assets = assets::open(
+        &settings.asset_store,
+        &settings.data_dir,
+        settings.aws_endpoint_url.as_deref(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     Ok((stores, assets))
 }
 

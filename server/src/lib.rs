@@ -3,8 +3,10 @@
 
 pub mod assets;
 pub mod config;
+pub mod create_admin;
 pub mod healthcheck;
 pub mod import;
+pub mod models;
 pub mod page_cache;
 pub mod passwords;
 pub mod routes;

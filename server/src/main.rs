@@ -3,10 +3,13 @@
 //! `vitrine` serves; `vitrine healthcheck` asks a running server's `/healthz`
 //! (the container's HEALTHCHECK, so the image needs no curl);
 //! `vitrine import-model FILE --product SLUG` gives a product its 3D model;
-//! `vitrine build-ladders` builds levels of detail for models that lack them.
+//! `vitrine build-ladders` builds levels of detail for models that lack them;
+//! `vitrine create-admin EMAIL` makes (or promotes) an admin account.
 
 use std::process::ExitCode;
-use vitrine_server::{config::Settings, healthcheck, import, startup::Application, telemetry};
+use vitrine_server::{
+    config::Settings, create_admin, healthcheck, import, startup::Application, telemetry,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,9 +26,10 @@ async fn main() -> ExitCode {
         Some("healthcheck") => healthcheck::run(settings.addr).await,
         Some("import-model") => import::run(settings, &args[1..]).await,
         Some("build-ladders") => import::build_missing_ladders(settings).await,
+        Some("create-admin") => create_admin::run(settings, &args[1..]).await,
         Some(other) => {
             eprintln!(
-                "vitrine: unknown command {other:?}; use `vitrine [serve|healthcheck|import-model|build-ladders]`"
+                "vitrine: unknown command {other:?}; use `vitrine [serve|healthcheck|import-model|build-ladders|create-admin]`"
             );
             ExitCode::from(2)
         }

@@ -1,7 +1,7 @@
 //! The demo catalog, seeded into an empty database on first start from
 //! `seed/catalog.json` and the GLBs beside it.
 
-use crate::assets::LocalAssetStore;
+use crate::assets::{AssetError, AssetStore};
 use serde::Deserialize;
 use std::path::Path;
 use vitrine_domain::store::{CatalogStore, NewImage, NewProduct, NewVariant, StoreError};
@@ -67,6 +67,22 @@ pub enum SeedError {
     Invalid(String),
     #[error("seeding the database failed: {0}")]
     Database(#[from] StoreError),
+    #[error("seeding the asset store failed: {0}")]
+    Assets(#[from] AssetError),
+}
+
+async fn store_file(
+    assets: &dyn AssetStore,
+    path: &Path,
+    extension: &str,
+) -> Result<String, SeedError> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|source| SeedError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+    Ok(assets.put(&bytes, extension).await?)
 }
 
 /// Seeds the catalog when it has no products; returns how many were added.
@@ -74,7 +90,7 @@ pub enum SeedError {
 /// harmless); the rows then go in one transaction.
 pub async fn seed_if_empty(
     catalog: &dyn CatalogStore,
-    assets: &LocalAssetStore,
+    assets: &dyn AssetStore,
     seed_dir: &Path,
 ) -> Result<usize, SeedError> {
     // Cheap early exit on every later start: without it each start would hash
@@ -129,17 +145,7 @@ pub async fn seed_if_empty(
             });
         }
         let model_key = match &product.model {
-            Some(model) => {
-                let path = seed_dir.join(model);
-                Some(
-                    assets
-                        .put_file(&path, "glb")
-                        .map_err(|source| SeedError::Read {
-                            path: path.display().to_string(),
-                            source,
-                        })?,
-                )
-            }
+            Some(model) => Some(store_file(assets, &seed_dir.join(model), "glb").await?),
             None => None,
         };
         let mut images = Vec::with_capacity(product.images.len());
@@ -154,12 +160,7 @@ pub async fn seed_if_empty(
             if image.alt.trim().is_empty() {
                 return Err(invalid(&image.file, &"a photo needs alt text"));
             }
-            let key = assets
-                .put_file(&path, &extension)
-                .map_err(|source| SeedError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })?;
+            let key = store_file(assets, &path, &extension).await?;
             images.push(NewImage {
                 key,
                 alt: image.alt.clone(),

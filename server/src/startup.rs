@@ -2,13 +2,13 @@
 //! listener first and reports the real port, so tests start the real server
 //! on port 0.
 
-use crate::assets::LocalAssetStore;
-use crate::config::Settings;
+use crate::assets::{self, AssetError, AssetStore};
+use crate::config::{LadderBuild, Settings};
 use crate::page_cache::{self, PageCache};
 use crate::passwords::Argon2Passwords;
 use crate::routes::{api, forms, health, static_files};
 use crate::store::{self, Stores};
-use crate::{seed, site};
+use crate::{models, seed, site};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -33,6 +33,17 @@ pub struct AppState {
     /// What pages' server functions get as context; form handlers use it too.
     pub services: Services,
     pub site_assets: SiteAssets,
+    pub assets: Arc<dyn AssetStore>,
+    /// Where pages and API answers point for assets (`ASSET_BASE_URL`).
+    pub asset_base_url: String,
+    pub uploads: Uploads,
+}
+
+/// Where admin uploads are streamed before processing, and how large they may be.
+#[derive(Clone, Debug)]
+pub struct Uploads {
+    pub dir: std::path::PathBuf,
+    pub max_bytes: usize,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -49,8 +60,8 @@ pub enum StartError {
     Database(#[from] store::ConnectError),
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
-    #[error("cannot use the asset folder {0}: {1}")]
-    Assets(String, std::io::Error),
+    #[error(transparent)]
+    Assets(#[from] AssetError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
 }
@@ -63,9 +74,12 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
         let site_assets = site::load(&settings.site_root)?;
-        let asset_dir = settings.data_dir.join("assets");
-        let local_assets = LocalAssetStore::open(&asset_dir)
-            .map_err(|e| StartError::Assets(asset_dir.display().to_string(), e))?;
+        let assets = assets::open(
+            &settings.asset_store,
+            &settings.data_dir,
+            settings.aws_endpoint_url.as_deref(),
+        )
+        .await?;
         let stores = store::connect(
             &settings.database_url,
             settings.database_read_url.as_deref(),
@@ -74,9 +88,16 @@ impl Application {
         .await?;
         if let Some(seed_dir) = &settings.seed_dir {
             let added =
-                seed::seed_if_empty(stores.catalog.as_ref(), &local_assets, seed_dir).await?;
+                seed::seed_if_empty(stores.catalog.as_ref(), assets.as_ref(), seed_dir).await?;
             if added > 0 {
                 tracing::info!(products = added, "seeded the demo catalog");
+            }
+        }
+        match settings.build_ladders {
+            LadderBuild::Off => {}
+            LadderBuild::Startup => build_missing_ladders(stores.clone(), assets.clone()).await,
+            LadderBuild::Background => {
+                tokio::spawn(build_missing_ladders(stores.clone(), assets.clone()));
             }
         }
 
@@ -120,8 +141,14 @@ impl Application {
             stores,
             services,
             site_assets,
+            assets,
+            asset_base_url: settings.asset_base_url.clone(),
+            uploads: Uploads {
+                dir: settings.data_dir.join("uploads"),
+                max_bytes: settings.max_upload_bytes,
+            },
         };
-        let router = router(state, &settings, &asset_dir);
+        let router = router(state, &settings);
         Ok(Self { listener, router })
     }
 
@@ -143,7 +170,7 @@ impl Application {
     }
 }
 
-fn router(state: AppState, settings: &Settings, asset_dir: &std::path::Path) -> Router {
+fn router(state: AppState, settings: &Settings) -> Router {
     let routes = page_routes();
     let services = state.services.clone();
     let provide_services = move || provide_context(services.clone());
@@ -156,12 +183,15 @@ fn router(state: AppState, settings: &Settings, asset_dir: &std::path::Path) -> 
         let page_shell = page_shell.clone();
         move |_: LeptosOptions| page_shell()
     };
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api::router())
-        .nest("/pkg", static_files::pkg(&settings.site_root))
-        .nest("/assets", static_files::assets(asset_dir));
+        .nest("/pkg", static_files::pkg(&settings.site_root));
+    // A local store is served here; S3 is served by the CDN.
+    if let Some(dir) = state.assets.local_dir() {
+        router = router.nest("/assets", static_files::assets(dir));
+    }
     // Form posts share their page's path: GET renders, POST acts.
     forms::add_routes(router)
         .leptos_routes_with_context(&state, routes, provide_services.clone(), page_shell)
@@ -187,6 +217,24 @@ fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Levels of detail and posters for models that lack them (the seeded demo
+/// catalog): pages work without them, the viewer then loads the whole model.
+async fn build_missing_ladders(stores: Stores, assets: Arc<dyn AssetStore>) {
+    let built = models::build_missing_ladders(
+        stores.catalog.as_ref(),
+        assets.as_ref(),
+        &|slug, imported| {
+            tracing::info!(product = %slug, levels = imported.manifest.levels.len(), "built levels of detail");
+        },
+    )
+    .await;
+    match built {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(products = count, "every 3D model has its levels of detail"),
+        Err(e) => tracing::error!(error = %e, "could not build levels of detail"),
+    }
 }
 
 /// Unix seconds now: the shop's clock.

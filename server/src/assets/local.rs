@@ -1,7 +1,8 @@
-//! The embedded asset store: files in a local folder, named by the SHA-256 of
-//! their content so a key never changes meaning and caches never go stale.
+//! The embedded asset store: files in a local folder, named by their
+//! content key, which the server serves itself under `/assets`.
 
-use sha2::{Digest, Sha256};
+use super::{AssetError, AssetStore, content_key, is_content_key};
+use async_trait::async_trait;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -21,19 +22,15 @@ impl LocalAssetStore {
         &self.dir
     }
 
-    /// Stores a file under `<sha256>.<extension>` and returns that key.
-    /// Idempotent; writes through a temporary file so a crash never leaves
-    /// a half-written asset under a valid key.
-    pub fn put_file(&self, source: &Path, extension: &str) -> io::Result<String> {
-        self.put_bytes(&std::fs::read(source)?, extension)
-    }
-
-    /// Stores `bytes` under `<sha256>.<extension>` and returns that key (see [`Self::put_file`]).
-    pub fn put_bytes(&self, bytes: &[u8], extension: &str) -> io::Result<String> {
-        let key = format!("{}.{extension}", hex::encode(Sha256::digest(bytes)));
+    /// Writes through a temporary file and a rename, so a crash never
+    /// leaves a half-written asset under a valid key.
+    fn write(&self, bytes: &[u8], extension: &str) -> io::Result<String> {
+        let key = content_key(bytes, extension);
         let target = self.dir.join(&key);
         if !target.exists() {
-            let partial = self.dir.join(format!(".{key}.partial"));
+            let partial = self
+                .dir
+                .join(format!(".{key}.{}.partial", std::process::id()));
             std::fs::write(&partial, bytes)?;
             std::fs::rename(&partial, &target)?;
         }
@@ -41,25 +38,63 @@ impl LocalAssetStore {
     }
 }
 
+#[async_trait]
+impl AssetStore for LocalAssetStore {
+    async fn put(&self, bytes: &[u8], extension: &str) -> Result<String, AssetError> {
+        // Models are megabytes: write them off the request threads.
+        let (store, bytes, extension) = (self.clone(), bytes.to_vec(), extension.to_string());
+        tokio::task::spawn_blocking(move || store.write(&bytes, &extension))
+            .await
+            .map_err(|e| AssetError(e.to_string()))?
+            .map_err(|e| AssetError(format!("cannot write to {}: {e}", self.dir.display())))
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, AssetError> {
+        if !is_content_key(key) {
+            return Ok(None);
+        }
+        match tokio::fs::read(self.dir.join(key)).await {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(AssetError(format!("cannot read {key}: {e}"))),
+        }
+    }
+
+    async fn ping(&self) -> Result<(), AssetError> {
+        tokio::fs::metadata(&self.dir)
+            .await
+            .map(|_| ())
+            .map_err(|e| AssetError(format!("{}: {e}", self.dir.display())))
+    }
+
+    fn local_dir(&self) -> Option<&Path> {
+        Some(&self.dir)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn keys_are_content_addressed_and_idempotent() {
+    #[tokio::test]
+    async fn keys_are_content_addressed_and_idempotent() {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalAssetStore::open(dir.path().join("assets")).unwrap();
-        let source = dir.path().join("a.glb");
-        std::fs::write(&source, b"glTF test").unwrap();
-        let first = store.put_file(&source, "glb").unwrap();
-        let second = store.put_file(&source, "glb").unwrap();
+        let first = store.put(b"glTF test", "glb").await.unwrap();
+        let second = store.put(b"glTF test", "glb").await.unwrap();
         assert_eq!(first, second);
         assert_eq!(first.len(), 64 + 4);
-        assert_eq!(
-            std::fs::read(store.dir().join(&first)).unwrap(),
-            b"glTF test"
-        );
+        assert_eq!(store.get(&first).await.unwrap().unwrap(), b"glTF test");
         let leftovers: Vec<_> = std::fs::read_dir(store.dir()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no partial files remain");
+    }
+
+    #[tokio::test]
+    async fn unknown_or_odd_keys_are_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalAssetStore::open(dir.path()).unwrap();
+        let missing = super::super::content_key(b"nothing", "glb");
+        assert_eq!(store.get(&missing).await.unwrap(), None);
+        assert_eq!(store.get("../../etc/passwd").await.unwrap(), None);
     }
 }

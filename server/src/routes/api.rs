@@ -25,13 +25,14 @@ use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Slug}
         super::api_shop::get_cart, super::api_shop::add_cart_item, super::api_shop::set_cart_item,
         super::api_shop::remove_cart_item, super::api_shop::checkout, super::api_shop::list_orders,
         super::api_shop::get_order, super::api_shop::register, super::api_shop::sign_in,
-        super::api_shop::sign_out,
+        super::api_shop::sign_out, super::api_admin::upload_model,
     ),
     tags(
         (name = "catalog", description = "Products, categories and search"),
         (name = "cart", description = "The session's cart (cookie `vitrine_session` or `Authorization: Bearer`)"),
         (name = "orders", description = "Checkout and order history"),
         (name = "account", description = "Registration and sign-in"),
+        (name = "admin", description = "Running the store: merchandisers and admins only"),
     )
 )]
 pub struct ApiDoc;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/categories/{slug}", get(get_category))
         .route("/search", get(search))
         .merge(super::api_shop::router())
+        .merge(super::api_admin::router())
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError::not_found("no such API route") })
 }

@@ -1,4 +1,5 @@
-//! `/healthz`: the process is up. `/readyz`: it can serve traffic (database reachable).
+//! `/healthz`: the process is up. `/readyz`: it can serve traffic (database
+//! and asset store reachable).
 
 use crate::startup::AppState;
 use axum::{extract::State, http::StatusCode};
@@ -12,6 +13,14 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match tokio::time::timeout(READY_TIMEOUT, state.assets.ping()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "not ready");
+            return (StatusCode::SERVICE_UNAVAILABLE, "asset store unreachable");
+        }
+        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "asset store not answering"),
+    }
     match tokio::time::timeout(READY_TIMEOUT, state.stores.catalog.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         Ok(Err(e)) => {

@@ -1,6 +1,7 @@
 //! HTTP handlers: health checks, the JSON API, form posts, static files.
 
 pub mod api;
+pub mod api_admin;
 pub mod api_shop;
 pub mod forms;
 pub mod health;

@@ -11,8 +11,7 @@ use std::path::Path;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// For content-addressed or content-hashed files: cache for a year, never revalidate.
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+use crate::assets::IMMUTABLE;
 
 fn immutable<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router.layer(SetResponseHeaderLayer::overriding(

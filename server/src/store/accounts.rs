@@ -6,7 +6,7 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::Email;
-use vitrine_domain::customer::{Customer, CustomerId};
+use vitrine_domain::customer::{Customer, CustomerId, Role};
 use vitrine_domain::store::{CustomerStore, Session, SessionStore, StoreError};
 
 #[derive(FromRow)]
@@ -15,6 +15,7 @@ pub struct CustomerRow {
     email: String,
     name: String,
     password_hash: String,
+    role: String,
 }
 
 impl CustomerRow {
@@ -25,6 +26,7 @@ impl CustomerRow {
                 id: self.id,
                 email,
                 name: self.name,
+                role: Role::parse(&self.role).ok_or_else(|| corrupt("role", &self.role))?,
             },
             self.password_hash,
         ))
@@ -59,7 +61,7 @@ fn session_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const CUSTOMER_SELECT: &str = "SELECT id, email, name, password_hash FROM customers";
+const CUSTOMER_SELECT: &str = "SELECT id, email, name, password_hash, role FROM customers";
 
 #[async_trait]
 impl<DB> CustomerStore for SqlAccounts<DB>
@@ -95,6 +97,7 @@ where
                 id,
                 email: email.clone(),
                 name: name.to_string(),
+                role: Role::Customer,
             })),
             Err(e) if is_unique_violation(&e) => Ok(None),
             Err(e) => Err(store_error(e)),
@@ -109,6 +112,20 @@ where
                 .await
                 .map_err(store_error)?;
         row.map(CustomerRow::into_domain).transpose()
+    }
+
+    async fn set_role(&self, email: &Email, role: Role) -> Result<Option<Customer>, StoreError> {
+        let updated: Option<(i64,)> =
+            sqlx::query_as("UPDATE customers SET role = $1 WHERE email_key = $2 RETURNING id")
+                .bind(role.as_str().to_string())
+                .bind(email_key(email))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(store_error)?;
+        match updated {
+            Some((id,)) => self.customer(id).await,
+            None => Ok(None),
+        }
     }
 
     async fn customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError> {

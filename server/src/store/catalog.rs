@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::cart::VariantId;
 use vitrine_domain::product::CatalogVariant;
-use vitrine_domain::store::{CatalogStore, NewProduct, StoreError};
+use vitrine_domain::store::{CatalogStore, NewProduct, ProductModel, StoreError};
 use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Sku, Slug};
 
 /// What differs between the databases.
@@ -172,7 +172,8 @@ where
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<ProductDetail>, StoreError> {
         let row: Option<ProductDetailRow> = sqlx::query_as(
             "SELECT p.id, p.slug, p.title, p.description, c.slug AS category_slug,
-                    c.name AS category_name, p.model_key, p.model_credit, p.model_manifest_key
+                    c.name AS category_name, p.model_key, p.model_credit, p.model_manifest_key,
+                    p.model_poster_key
              FROM products p LEFT JOIN categories c ON c.id = p.category_id
              WHERE p.slug = $1 AND p.published = TRUE",
         )
@@ -203,18 +204,19 @@ where
     async fn set_product_model(
         &self,
         slug: &Slug,
-        model_key: &str,
-        manifest_key: Option<&str>,
+        model: &ProductModel,
     ) -> Result<bool, StoreError> {
         let updated: Option<(i64,)> = sqlx::query_as(
-            "UPDATE products SET model_key = $1, model_manifest_key = $2 WHERE slug = $3 RETURNING id",
+            "UPDATE products SET model_key = $1, model_manifest_key = $2, model_poster_key = $3
+             WHERE slug = $4 RETURNING id",
         )
-                .bind(model_key.to_string())
-                .bind(manifest_key.map(str::to_string))
-                .bind(slug.as_str())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(store_error)?;
+        .bind(model.model_key.clone())
+        .bind(model.manifest_key.clone())
+        .bind(model.poster_key.clone())
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
         Ok(updated.is_some())
     }
 

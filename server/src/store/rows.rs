@@ -28,6 +28,7 @@ pub struct ProductDetailRow {
     pub category_name: Option<String>,
     pub model_key: Option<String>,
     pub model_manifest_key: Option<String>,
+    pub model_poster_key: Option<String>,
     pub model_credit: Option<String>,
 }
 
@@ -134,6 +135,9 @@ impl ProductDetailRow {
             model_credit: self.model_credit,
             model_manifest_url: self
                 .model_manifest_key
+                .map(|key| format!("{asset_base_url}/{key}")),
+            model_poster_url: self
+                .model_poster_key
                 .map(|key| format!("{asset_base_url}/{key}")),
             images: images
                 .into_iter()

@@ -192,6 +192,15 @@ pub async fn spawn_app(database: Database) -> TestApp {
 
 /// The server seeded from another catalog folder (`catalog.json` and its files).
 pub async fn spawn_app_with_seed(database: Database, seed_dir: &Path) -> TestApp {
+    spawn_app_with(database, seed_dir, &[]).await
+}
+
+/// The server with settings (environment variables) of the test's own.
+pub async fn spawn_app_with(
+    database: Database,
+    seed_dir: &Path,
+    settings: &[(&'static str, String)],
+) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     // `./x test` points at the real built site; plain `cargo test` gets a site
     // manifest only: the HTML is the same, the bundles it names are not fetched here.
@@ -218,14 +227,19 @@ pub async fn spawn_app_with_seed(database: Database, seed_dir: &Path) -> TestApp
         ("VITRINE_DATA_DIR", data_dir.path().display().to_string()),
         ("VITRINE_SITE_ROOT", site_root.display().to_string()),
         ("VITRINE_SEED_DIR", seed_dir.display().to_string()),
+        // Tests that want levels of detail build them themselves.
+        ("VITRINE_BUILD_LADDERS", "off".to_string()),
     ];
     let database_url = match &postgres {
         Some(db) => db.url(),
         None => format!("sqlite://{}/vitrine.db?mode=rwc", data_dir.path().display()),
     };
     vars.push(("DATABASE_URL", database_url.clone()));
+    // The last entry for a name wins: the test's own settings override these.
+    vars.extend(settings.iter().cloned());
     let settings = Settings::from_lookup(|name| {
         vars.iter()
+            .rev()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
     })
@@ -335,6 +349,24 @@ impl Shopper {
         self.send(request).await
     }
 
+    /// Uploads `file` as the multipart field `field`, with PUT.
+    pub async fn put_file(
+        &mut self,
+        path: &str,
+        field: &'static str,
+        file: Vec<u8>,
+    ) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(file)
+            .file_name("model.glb")
+            .mime_str("model/gltf-binary")
+            .unwrap();
+        let request = self
+            .client
+            .put(format!("{}{path}", self.address))
+            .multipart(reqwest::multipart::Form::new().part(field, part));
+        self.send(request).await
+    }
+
     pub async fn client_delete(&mut self, path: &str) -> reqwest::Response {
         let request = self.client.delete(format!("{}{path}", self.address));
         self.send(request).await
@@ -348,6 +380,34 @@ impl Shopper {
         self.send(request).await
     }
 }
+
+/// Makes `email` an admin with `vitrine create-admin` (the real binary, on
+/// the server's database) and signs in as them.
+pub async fn signed_in_admin(app: &TestApp, email: &str) -> Shopper {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["create-admin", email, "--name", "Test Admin"])
+        .env("DATABASE_URL", &app.database_url)
+        .env("VITRINE_DATA_DIR", app.data_dir.path())
+        .env("VITRINE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .expect("the vitrine binary runs");
+    assert!(
+        output.status.success(),
+        "create-admin failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut admin = app.shopper();
+    let response = admin
+        .post_json(
+            "/api/v1/session",
+            serde_json::json!({"email": email, "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    admin
+}
+
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
 
 /// A checkout body that passes every check (the test card pays).
 pub fn checkout_body(card: &str) -> serde_json::Value {
