@@ -45,7 +45,8 @@ export default defineConfig({
     command: server,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    // Levels of detail and posters for the demo models are built before serving.
+    timeout: 180_000,
     stdout: "ignore",
     stderr: "pipe",
     env: {
@@ -54,6 +55,7 @@ export default defineConfig({
       VITRINE_SITE_ROOT: process.env.VITRINE_SITE_ROOT ?? "",
       VITRINE_SEED_DIR: process.env.VITRINE_SEED_DIR ?? "../seed",
       VITRINE_LOG_FORMAT: "json",
+      VITRINE_BUILD_LADDERS: "startup",
       RUST_LOG: "warn",
     },
   },

@@ -3,7 +3,8 @@
 //! The product page loads this module after it has hydrated and calls
 //! [`start`] with its canvas id. The app is a few plugins, one per concern:
 //! - [`page_bridge`]: reads the page's [`ViewerConfig`] and reports state back to the DOM;
-//! - [`model`]: loads the GLB, frames the camera on it, notices the first frame;
+//! - [`model`]: streams the model's levels of detail coarsest first (the
+//!   schedule is `vitrine_viewer_core::lod`), frames the camera, notices the first frame;
 //! - [`orbit_camera`]: turns drags and wheel into camera moves (maths in `vitrine-viewer-core`);
 //! - [`variants`]: shows the variant the page selected (glTF `KHR_materials_variants`).
 
@@ -14,14 +15,20 @@ pub mod variants;
 
 use bevy::asset::AssetMetaCheck;
 use bevy::prelude::*;
-use vitrine_domain::viewer::ViewerConfig;
+use vitrine_domain::viewer::{ModelManifest, ViewerConfig};
 
-/// Builds the viewer app for a canvas (`#id`) and a config read from the page.
-pub fn build_app(canvas_id: &str, config: ViewerConfig) -> App {
-    // Bevy's web asset reader fetches `<file_path>/<path>`: split the model URL there.
+/// Builds the viewer app for a canvas (`#id`), a config read from the page
+/// and the model's manifest, when it has one and it could be fetched.
+pub fn build_app(canvas_id: &str, config: ViewerConfig, manifest: Option<ModelManifest>) -> App {
+    // Bevy's web asset reader fetches `<file_path>/<path>`: split the model URL
+    // there. Content-addressed keys put the levels in the same folder.
     let (asset_root, model_file) = match config.model_url.rsplit_once('/') {
         Some((root, file)) => (root.to_string(), file.to_string()),
         None => (String::new(), config.model_url.clone()),
+    };
+    let source = match manifest {
+        Some(manifest) if !manifest.levels.is_empty() => model::ModelSource::Levels(manifest),
+        _ => model::ModelSource::Whole(model_file),
     };
     let mut app = App::new();
     app.add_plugins(
@@ -47,7 +54,10 @@ pub fn build_app(canvas_id: &str, config: ViewerConfig) -> App {
         page_bridge::PageBridgePlugin {
             canvas_id: canvas_id.to_string(),
         },
-        model::ModelPlugin { file: model_file },
+        model::ModelPlugin {
+            source,
+            pinned_level: config.pinned_level,
+        },
         orbit_camera::OrbitCameraPlugin,
         variants::MaterialVariantsPlugin,
     ));
@@ -75,7 +85,24 @@ mod web {
             );
         }
         page_bridge::set_state(canvas_id, "loading");
-        // On the web `run` hands the app to the browser's event loop and returns.
-        build_app(canvas_id, config).run();
+        let canvas_id = canvas_id.to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            // The page started fetching the manifest with the wasm: this
+            // read comes from the browser's cache.
+            let manifest = match &config.manifest_url {
+                Some(url) => match page_bridge::fetch_text(url).await {
+                    Ok(text) => serde_json::from_str(&text)
+                        .map_err(|e| warn!("bad manifest {url}: {e}"))
+                        .ok(),
+                    Err(e) => {
+                        warn!("no manifest {url} ({e}): loading the whole model");
+                        None
+                    }
+                },
+                None => None,
+            };
+            // On the web `run` hands the app to the browser's event loop and returns.
+            build_app(&canvas_id, config, manifest).run();
+        });
     }
 }

@@ -80,6 +80,34 @@ mod imp {
         }
     }
 
+    /// The canvas's size in CSS pixels and the device pixel ratio.
+    pub fn canvas_size(canvas_id: &str) -> Option<(f32, f32, f32)> {
+        let element = canvas(canvas_id)?;
+        let ratio = web_sys::window()?.device_pixel_ratio() as f32;
+        Some((
+            element.client_width() as f32,
+            element.client_height() as f32,
+            ratio,
+        ))
+    }
+
+    /// Fetches `url` as text (the manifest: small, and cached immutably).
+    pub async fn fetch_text(url: &str) -> Result<String, String> {
+        use wasm_bindgen_futures::JsFuture;
+        let window = web_sys::window().ok_or("no window")?;
+        let response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let response: web_sys::Response = response.dyn_into().map_err(|e| format!("{e:?}"))?;
+        if !response.ok() {
+            return Err(format!("HTTP {}", response.status()));
+        }
+        let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        text.as_string().ok_or_else(|| "not text".to_string())
+    }
+
     pub fn now_ms() -> f64 {
         web_sys::window()
             .and_then(|w| w.performance())
@@ -95,7 +123,77 @@ mod imp {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use imp::{read_config, webgl2_available};
+pub use imp::{fetch_text, read_config, webgl2_available};
+
+/// The canvas's size in CSS pixels and the device pixel ratio.
+pub fn canvas_size(canvas_id: &str) -> Option<(f32, f32, f32)> {
+    #[cfg(target_arch = "wasm32")]
+    return imp::canvas_size(canvas_id);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = canvas_id;
+        None
+    }
+}
+
+/// Milliseconds since navigation started.
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return imp::now_ms();
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
+}
+
+/// Publishes the streaming plan: the finest level the canvas warrants.
+pub fn report_lod_target(canvas_id: &str, level: usize) {
+    #[cfg(target_arch = "wasm32")]
+    imp::set_attr(canvas_id, dom::LOD_TARGET_ATTR, &level.to_string());
+    #[cfg(not(target_arch = "wasm32"))]
+    info!("viewer #{canvas_id}: streaming down to level {level}");
+}
+
+/// Says whether a level is being fetched (the page shows a progress bar).
+pub fn report_lod_loading(canvas_id: &str, loading: bool) {
+    #[cfg(target_arch = "wasm32")]
+    imp::set_attr(
+        canvas_id,
+        dom::LOD_LOADING_ATTR,
+        if loading { "true" } else { "false" },
+    );
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (canvas_id, loading);
+}
+
+/// Reports a level now on screen, with what it cost.
+pub fn report_lod_shown(canvas_id: &str, level: usize, bytes: u64, triangles: u64) {
+    info!("viewer #{canvas_id}: level {level} shown ({bytes} bytes, {triangles} triangles)");
+    #[cfg(target_arch = "wasm32")]
+    {
+        let history = match imp::get_attr(canvas_id, dom::LOD_HISTORY_ATTR) {
+            Some(history) if !history.is_empty() => format!("{history},{level}"),
+            _ => level.to_string(),
+        };
+        imp::set_attr(canvas_id, dom::LOD_HISTORY_ATTR, &history);
+        imp::set_attr(canvas_id, dom::LOD_SHOWN_ATTR, &level.to_string());
+        let detail = js_sys::Object::new();
+        for (key, value) in [
+            ("level", level as f64),
+            ("bytes", bytes as f64),
+            ("triangles", triangles as f64),
+            ("ms", imp::now_ms().round()),
+        ] {
+            let _ = js_sys::Reflect::set(&detail, &key.into(), &value.into());
+        }
+        imp::dispatch(canvas_id, dom::LOD_SHOWN_EVENT, &detail.into());
+    }
+}
+
+/// A level could not be fetched; the view stays on the last good one.
+pub fn report_lod_error(canvas_id: &str, message: &str) {
+    warn!("viewer #{canvas_id}: {message}");
+    #[cfg(target_arch = "wasm32")]
+    imp::set_attr(canvas_id, dom::LOD_ERROR_ATTR, message);
+}
 
 /// Sets the viewer's state attribute (`loading`, `ready`, `error`).
 pub fn set_state(canvas_id: &str, state: &str) {

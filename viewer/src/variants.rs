@@ -1,7 +1,8 @@
 //! Shows the product variant the page selected: the page sets the canvas's
 //! `data-material-variant` to the variant's glTF `KHR_materials_variants`
 //! name; this swaps each primitive's material to match (or back to its
-//! default), then reports the name in `data-material-variant-shown`.
+//! default), then reports the name in `data-material-variant-shown`. Each
+//! level of detail keeps the variants, and gets the selected one as it arrives.
 
 use crate::model::ModelProgress;
 use crate::page_bridge::{self, Canvas};
@@ -22,6 +23,8 @@ struct VariantState {
     defaults: HashMap<Entity, Handle<StandardMaterial>>,
     /// Variant materials made so far, by glTF material index.
     made: HashMap<usize, Handle<StandardMaterial>>,
+    /// The level of detail these belong to ([`ModelProgress::generation`]).
+    generation: u64,
 }
 
 impl Plugin for MaterialVariantsPlugin {
@@ -54,6 +57,14 @@ fn show_selected_variant(
             .map(|json| MaterialVariants::from_gltf_json(&json))
             .unwrap_or_default();
         state.table = Some(table);
+    }
+    if state.generation != progress.generation {
+        // Another level of detail is on screen: its primitives and textures
+        // are new, so the variant is applied afresh (the table is the same).
+        state.generation = progress.generation;
+        state.shown = None;
+        state.defaults.clear();
+        state.made.clear();
     }
     let wanted = page_bridge::requested_material_variant(&canvas.id);
     if state.shown.as_ref() == Some(&wanted) {

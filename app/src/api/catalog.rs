@@ -10,6 +10,8 @@ pub struct ViewerBoot {
     pub module_js: String,
     pub module_wasm: String,
     pub config: ViewerConfig,
+    /// Shown in the canvas's place until the first 3D frame.
+    pub poster_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,8 +64,11 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
             module_wasm: services.viewer_wasm_url.clone(),
             config: ViewerConfig {
                 model_url,
+                manifest_url: product.model_manifest_url.clone(),
+                pinned_level: None,
                 label: format!("3D view of {}", product.title),
             },
+            poster_url: product.model_poster_url.clone(),
         });
         ProductPageData {
             product,

@@ -17,6 +17,7 @@ pub fn ProductViewer(
 ) -> impl IntoView {
     let config = serde_json::to_string(&boot.config).unwrap_or_default();
     let label = boot.config.label.clone();
+    let poster = boot.poster_url.clone();
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| loader::load(&boot.module_js, &boot.module_wasm, dom::CANVAS_ID));
@@ -34,6 +35,9 @@ pub fn ProductViewer(
                 aria-label=label
                 aria-describedby="viewer-help"
             ></canvas>
+            {poster.map(|src| view! { <img class="viewer-poster" src=src alt="" /> })}
+            // Shown (by CSS) while the viewer starts and while finer levels stream in.
+            <div class="viewer-progress" aria-hidden="true"></div>
             <p id="viewer-help" class="viewer-help">
                 "Drag to turn the product; scroll to zoom."
             </p>
@@ -46,7 +50,25 @@ mod loader {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen(inline_js = r#"
+        // While the viewer's wasm downloads and compiles, fetch the model's
+        // manifest and its coarsest level: the viewer then reads both from
+        // the browser's cache (they are immutable) and draws sooner.
+        function prefetch_levels(canvas) {
+            let config;
+            try { config = JSON.parse(canvas.getAttribute("data-viewer")); } catch (_) { return; }
+            if (!config || !config.manifest_url) return;
+            const manifestUrl = new URL(config.manifest_url, document.baseURI);
+            fetch(manifestUrl)
+                .then((r) => (r.ok ? r.json() : null))
+                .then((manifest) => {
+                    const coarsest = manifest && manifest.levels[manifest.levels.length - 1];
+                    if (coarsest) return fetch(new URL(coarsest.file, manifestUrl));
+                })
+                .catch(() => {});
+        }
         export function boot_viewer(js, wasm, canvasId) {
+            const canvas = document.getElementById(canvasId);
+            if (canvas) prefetch_levels(canvas);
             import(js)
                 .then((viewer) => viewer.default({ module_or_path: wasm }).then(() => viewer.start(canvasId)))
                 .catch((error) => {

@@ -69,7 +69,12 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
         <article class="product">
             <div class="product-media">
                 {match viewer {
-                    Some(boot) => {
+                    Some(mut boot) => {
+                        // `?lod=N` shows levels of detail down to N and no
+                        // finer, whatever the canvas size (QA, the admin preview).
+                        boot.config.pinned_level = query
+                            .with_untracked(|q| q.get("lod"))
+                            .and_then(|lod| lod.parse().ok());
                         let material_variant = Signal::derive(move || {
                             selected.get().and_then(|v| v.material_variant)
                         });
