@@ -10,7 +10,10 @@ const baseURL = `http://127.0.0.1:${port}`;
 const server = process.env.VITRINE_SERVER_BIN;
 if (!server) throw new Error("VITRINE_SERVER_BIN is not set: run the browser tests with ./x test");
 // Every run starts from an empty database, seeded with the demo catalog.
-const dataDir = mkdtempSync(join(tmpdir(), "vitrine-e2e-"));
+// Workers load this file too: they reuse the runner's folder (tests that run
+// the server's CLI on its database read it from the environment).
+const dataDir = process.env.VITRINE_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "vitrine-e2e-"));
+process.env.VITRINE_E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: "./tests",

@@ -85,6 +85,11 @@ pub mod dom {
     /// Attribute with a person-readable message when a level could not be
     /// fetched (the view stays on the last good level).
     pub const LOD_ERROR_ATTR: &str = "data-lod-error";
+    /// Attribute that is `true` while the view turns by itself (until the
+    /// shopper first moves it).
+    pub const AUTO_ROTATE_ATTR: &str = "data-auto-rotate";
+    /// Attribute the page bumps each time the reset-view button is pressed.
+    pub const VIEW_RESETS_ATTR: &str = "data-view-resets";
     /// Event dispatched on the canvas when a level is shown
     /// (`detail.level`, `detail.bytes`, `detail.triangles`, `detail.ms`).
     pub const LOD_SHOWN_EVENT: &str = "vitrine:lod-shown";

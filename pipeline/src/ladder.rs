@@ -233,6 +233,7 @@ fn read_model(bytes: &[u8]) -> Result<Model, LadderError> {
         for key in ["accessors", "bufferViews", "buffers"] {
             object.remove(key);
         }
+        relax_required_extensions(object);
     }
     Ok(Model {
         json,
@@ -240,6 +241,25 @@ fn read_model(bytes: &[u8]) -> Result<Model, LadderError> {
         textures,
         vertex_count_limit: 0,
     })
+}
+
+/// Material extensions only add to a material: a reader without them shows
+/// the base material, so they belong in `extensionsUsed`, not
+/// `extensionsRequired`. Some exporters require them anyway, and Bevy
+/// refuses a file that requires an extension it does not implement (e.g.
+/// the clear-coat sample requires `KHR_materials_clearcoat`).
+fn relax_required_extensions(json: &mut serde_json::Map<String, Value>) {
+    let Some(Value::Array(required)) = json.get_mut("extensionsRequired") else {
+        return;
+    };
+    required.retain(|name| {
+        !name
+            .as_str()
+            .is_some_and(|n| n.starts_with("KHR_materials_"))
+    });
+    if required.is_empty() {
+        json.remove("extensionsRequired");
+    }
 }
 
 fn component_size(component_type: u64) -> usize {

@@ -139,3 +139,34 @@ fn every_sample_gets_a_ladder_that_falls_level_by_level() {
         assert_eq!(said.lines().count(), 44, "{said}");
     }
 }
+
+/// Bevy refuses files that require extensions it lacks: levels require no
+/// material extension (the clear-coat sample's source requires one), but
+/// still use it.
+#[test]
+fn levels_require_no_material_extensions() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/ClearCoatCarPaint.glb");
+    let source = std::fs::read(path).unwrap();
+    let json_of = |glb: &[u8]| -> serde_json::Value {
+        let length = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+        serde_json::from_slice(&glb[20..20 + length]).unwrap()
+    };
+    assert!(
+        json_of(&source)["extensionsRequired"]
+            .to_string()
+            .contains("KHR_materials_clearcoat")
+    );
+    for level in build_ladder(&source, &DEFAULT_LADDER).unwrap() {
+        let json = json_of(&level.glb);
+        assert_eq!(
+            json["extensionsRequired"],
+            serde_json::json!(["KHR_texture_transform"])
+        );
+        assert!(
+            json["extensionsUsed"]
+                .to_string()
+                .contains("KHR_materials_clearcoat")
+        );
+    }
+}

@@ -153,7 +153,7 @@ fn plan_stream(
     streaming.stream = Stream::new(manifest.levels.len(), finest);
     let target = streaming.stream.order().last().copied().unwrap_or(0);
     page_bridge::report_lod_target(&canvas.id, target);
-    orbit.0 = Some(Orbit::framing(
+    orbit.frame(Orbit::framing(
         manifest.bounds_min,
         manifest.bounds_max,
         FRAC_PI_4,
@@ -343,7 +343,7 @@ fn frame_camera_on_model(
         Ok(Projection::Perspective(p)) => p.fov,
         _ => FRAC_PI_4,
     };
-    orbit.0 = Some(Orbit::framing(min.to_array(), max.to_array(), fov));
+    orbit.frame(Orbit::framing(min.to_array(), max.to_array(), fov));
     progress.framed = true;
 }
 

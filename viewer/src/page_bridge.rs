@@ -80,6 +80,16 @@ mod imp {
         }
     }
 
+    pub fn prefers_reduced_motion() -> bool {
+        web_sys::window()
+            .and_then(|w| {
+                w.match_media("(prefers-reduced-motion: reduce)")
+                    .ok()
+                    .flatten()
+            })
+            .is_some_and(|query| query.matches())
+    }
+
     /// The canvas's size in CSS pixels and the device pixel ratio.
     pub fn canvas_size(canvas_id: &str) -> Option<(f32, f32, f32)> {
         let element = canvas(canvas_id)?;
@@ -129,6 +139,37 @@ pub use imp::{fetch_text, read_config, webgl2_available};
 pub fn canvas_size(canvas_id: &str) -> Option<(f32, f32, f32)> {
     #[cfg(target_arch = "wasm32")]
     return imp::canvas_size(canvas_id);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = canvas_id;
+        None
+    }
+}
+
+/// Whether the shopper's system asks for reduced motion (no auto-rotation).
+pub fn prefers_reduced_motion() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return imp::prefers_reduced_motion();
+    #[cfg(not(target_arch = "wasm32"))]
+    false
+}
+
+/// Says whether the view is turning by itself.
+pub fn report_auto_rotate(canvas_id: &str, rotating: bool) {
+    #[cfg(target_arch = "wasm32")]
+    imp::set_attr(
+        canvas_id,
+        dom::AUTO_ROTATE_ATTR,
+        if rotating { "true" } else { "false" },
+    );
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (canvas_id, rotating);
+}
+
+/// The page's reset-view counter (it changes each time the button is pressed).
+pub fn view_resets(canvas_id: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    return imp::get_attr(canvas_id, dom::VIEW_RESETS_ATTR);
     #[cfg(not(target_arch = "wasm32"))]
     {
         let _ = canvas_id;

@@ -24,22 +24,55 @@ pub fn ProductViewer(
     #[cfg(not(feature = "hydrate"))]
     let _ = boot;
 
+    // The viewer watches this counter: each press puts the view back.
+    let resets = RwSignal::new(0u32);
+    let frame = NodeRef::<leptos::html::Div>::new();
+    let toggle_fullscreen = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(frame) = frame.get() {
+            let document = web_sys::window().and_then(|w| w.document());
+            match document {
+                Some(document) if document.fullscreen_element().is_some() => {
+                    document.exit_fullscreen()
+                }
+                _ => {
+                    let _ = frame.request_fullscreen();
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = frame;
+    };
+
     view! {
-        <div class="viewer">
+        <div class="viewer" node_ref=frame>
             <canvas
                 id=dom::CANVAS_ID
                 data-viewer=config
                 data-material-variant=move || material_variant.get().unwrap_or_default()
+                data-view-resets=move || resets.get().to_string()
                 tabindex="0"
                 role="img"
                 aria-label=label
                 aria-describedby="viewer-help"
+                // Right-drag pans the view: no context menu over it.
+                on:contextmenu=|event| event.prevent_default()
             ></canvas>
             {poster.map(|src| view! { <img class="viewer-poster" src=src alt="" /> })}
             // Shown (by CSS) while the viewer starts and while finer levels stream in.
             <div class="viewer-progress" aria-hidden="true"></div>
+            // Shown (by CSS) once the viewer draws: they need it.
+            <div class="viewer-controls">
+                <button type="button" data-testid="reset-view" on:click=move |_| resets.update(|n| *n += 1)>
+                    "Reset view"
+                </button>
+                <button type="button" data-testid="fullscreen" on:click=toggle_fullscreen>
+                    "Full screen"
+                </button>
+            </div>
             <p id="viewer-help" class="viewer-help">
-                "Drag to turn the product; scroll to zoom."
+                "Drag to turn, right-drag or two fingers to move, scroll or pinch to zoom. "
+                "With the view focused: arrow keys turn, + and − zoom, 0 resets."
             </p>
         </div>
     }

@@ -23,6 +23,11 @@ test("the viewer draws the model, a drag turns it and the wheel zooms", async ({
   const waitForFreshFrames = async (after: number) =>
     expect.poll(frames, { timeout: 30_000 }).toBeGreaterThanOrEqual(after + 3);
 
+  // Stop the opening auto-rotation (0 resets the view) so that pixels
+  // change only because of the drag.
+  await canvas.focus();
+  await page.keyboard.press("0");
+  await expect(canvas).toHaveAttribute("data-auto-rotate", "false");
   await waitForFreshFrames(await frames());
   const before = await shoot(canvas);
   const background = backgroundOf(before);
@@ -75,6 +80,10 @@ test("picking a variant shows its material in 3D", async ({ page }) => {
     const now = await frames();
     await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThanOrEqual(now + 3);
   };
+  // Stop the opening auto-rotation so that only the materials change.
+  await canvas.focus();
+  await page.keyboard.press("0");
+  await expect(canvas).toHaveAttribute("data-auto-rotate", "false");
   await settle();
   const midnight = await shoot(canvas);
 

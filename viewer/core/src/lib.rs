@@ -7,4 +7,4 @@ pub mod orbit;
 
 pub use lod::{Next, Stream, View, finest_needed};
 pub use material_variants::MaterialVariants;
-pub use orbit::Orbit;
+pub use orbit::{Orbit, ViewKey};

@@ -10,6 +10,39 @@ const PITCH_LIMIT: f32 = FRAC_PI_2 - 0.05;
 /// Each wheel notch moves the camera this fraction closer or further.
 const ZOOM_PER_NOTCH: f32 = 0.1;
 
+/// Arrow keys turn the view as far as a drag of this many pixels.
+pub const PIXELS_PER_ARROW_KEY: f32 = 30.0;
+/// Auto-rotation until the shopper first touches the view: a turn in 30 s.
+pub const AUTO_ROTATE_RADIANS_PER_SECOND: f32 = std::f32::consts::TAU / 30.0;
+
+/// What a key does to the view (when the canvas has focus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKey {
+    Left,
+    Right,
+    Up,
+    Down,
+    ZoomIn,
+    ZoomOut,
+    Reset,
+}
+
+impl ViewKey {
+    /// The key a browser's `KeyboardEvent.key` names, if it moves the view.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "ArrowLeft" => Self::Left,
+            "ArrowRight" => Self::Right,
+            "ArrowUp" => Self::Up,
+            "ArrowDown" => Self::Down,
+            "+" | "=" => Self::ZoomIn,
+            "-" | "_" => Self::ZoomOut,
+            "0" => Self::Reset,
+            _ => return None,
+        })
+    }
+}
+
 /// A camera orbiting `target` at `distance`, turned by `yaw` (around +Y) and `pitch`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Orbit {
@@ -19,6 +52,8 @@ pub struct Orbit {
     pub distance: f32,
     pub min_distance: f32,
     pub max_distance: f32,
+    /// Where `target` started: panning stays near it.
+    pub home_target: [f32; 3],
 }
 
 impl Orbit {
@@ -47,6 +82,7 @@ impl Orbit {
             distance,
             min_distance: radius * 1.1,
             max_distance: distance * 4.0,
+            home_target: center,
         }
     }
 
@@ -60,6 +96,39 @@ impl Orbit {
     pub fn zoom(&mut self, notches: f32) {
         let factor = (1.0 - ZOOM_PER_NOTCH).powf(notches);
         self.distance = (self.distance * factor).clamp(self.min_distance, self.max_distance);
+    }
+
+    /// Slides the view by a drag of `dx`, `dy` pixels in a viewport
+    /// `viewport_height` pixels tall with vertical field of view `fov_y`:
+    /// the model follows the pointer. The target stays within the model's
+    /// reach so it cannot be lost off-screen.
+    pub fn pan(&mut self, dx: f32, dy: f32, viewport_height: f32, fov_y: f32) {
+        let units_per_pixel = 2.0 * self.distance * (fov_y / 2.0).tan() / viewport_height.max(1.0);
+        let (sin_yaw, cos_yaw) = self.yaw.sin_cos();
+        let (sin_pitch, cos_pitch) = self.pitch.sin_cos();
+        // The camera's right and up vectors.
+        let right = [cos_yaw, 0.0, -sin_yaw];
+        let up = [sin_pitch * sin_yaw, cos_pitch, sin_pitch * cos_yaw];
+        let reach = self.min_distance / 1.1;
+        for axis in 0..3 {
+            let moved = self.target[axis] - right[axis] * dx * units_per_pixel
+                + up[axis] * dy * units_per_pixel;
+            let home = self.home_target[axis];
+            self.target[axis] = moved.clamp(home - reach, home + reach);
+        }
+    }
+
+    /// Applies a key press.
+    pub fn key(&mut self, key: ViewKey, home: &Orbit) {
+        match key {
+            ViewKey::Left => self.drag(-PIXELS_PER_ARROW_KEY, 0.0),
+            ViewKey::Right => self.drag(PIXELS_PER_ARROW_KEY, 0.0),
+            ViewKey::Up => self.drag(0.0, -PIXELS_PER_ARROW_KEY),
+            ViewKey::Down => self.drag(0.0, PIXELS_PER_ARROW_KEY),
+            ViewKey::ZoomIn => self.zoom(1.0),
+            ViewKey::ZoomOut => self.zoom(-1.0),
+            ViewKey::Reset => *self = *home,
+        }
     }
 
     /// Turns the view by `radians` around the vertical axis (auto-rotation).
@@ -125,6 +194,44 @@ mod tests {
         assert_eq!(orbit.distance, orbit.min_distance);
         orbit.zoom(-1000.0);
         assert_eq!(orbit.distance, orbit.max_distance);
+    }
+
+    #[test]
+    fn pan_follows_the_pointer_and_stays_near_the_model() {
+        let mut orbit = Orbit::framing([-1.0; 3], [1.0; 3], 0.8);
+        orbit.yaw = 0.0;
+        orbit.pitch = 0.0;
+        // Camera on +Z looking at the origin: dragging right moves the model
+        // right, so the target (what the camera looks at) moves left (−X).
+        orbit.pan(10.0, 0.0, 500.0, 0.8);
+        assert!(orbit.target[0] < 0.0 && orbit.target[1].abs() < 1e-6);
+        let units_per_pixel = 2.0 * orbit.distance * 0.4f32.tan() / 500.0;
+        assert!((orbit.target[0] + 10.0 * units_per_pixel).abs() < 1e-5);
+        // Dragging down moves the model down: the target goes up.
+        orbit.pan(0.0, 10.0, 500.0, 0.8);
+        assert!(orbit.target[1] > 0.0);
+        orbit.pan(1e6, -1e6, 500.0, 0.8);
+        let reach = orbit.min_distance / 1.1;
+        assert!(orbit.target[0] >= -reach - 1e-4 && orbit.target[1] >= -reach - 1e-4);
+    }
+
+    #[test]
+    fn keys_turn_zoom_and_reset_the_view() {
+        let home = Orbit::framing([-1.0; 3], [1.0; 3], 0.8);
+        let mut orbit = home;
+        orbit.key(ViewKey::from_key("ArrowRight").unwrap(), &home);
+        assert!(orbit.yaw < home.yaw);
+        orbit.key(ViewKey::from_key("ArrowUp").unwrap(), &home);
+        assert!(orbit.pitch > home.pitch);
+        orbit.key(ViewKey::from_key("+").unwrap(), &home);
+        assert!(orbit.distance < home.distance);
+        orbit.key(ViewKey::from_key("-").unwrap(), &home);
+        orbit.key(ViewKey::from_key("-").unwrap(), &home);
+        assert!(orbit.distance > home.distance);
+        orbit.pan(50.0, 50.0, 400.0, 0.8);
+        orbit.key(ViewKey::from_key("0").unwrap(), &home);
+        assert_eq!(orbit, home);
+        assert_eq!(ViewKey::from_key("a"), None);
     }
 
     #[test]
