@@ -149,8 +149,14 @@ fn plan_stream(
     let (width, height, ratio) =
         page_bridge::canvas_size(&canvas.id).unwrap_or((800.0, 600.0, 1.0));
     let view = View::of(manifest, width, height, ratio, FRAC_PI_4);
-    let finest = pinned.unwrap_or_else(|| finest_needed(manifest, &view));
-    streaming.stream = Stream::new(manifest.levels.len(), finest);
+    streaming.stream = match pinned {
+        // QA and the admin preview: every level down to the pinned one.
+        Some(level) => Stream::new(manifest.levels.len(), *level),
+        None => {
+            let bytes: Vec<u64> = manifest.levels.iter().map(|l| l.bytes).collect();
+            Stream::skipping_costly_steps(&bytes, finest_needed(manifest, &view))
+        }
+    };
     let target = streaming.stream.order().last().copied().unwrap_or(0);
     page_bridge::report_lod_target(&canvas.id, target);
     orbit.frame(Orbit::framing(

@@ -59,6 +59,10 @@ pub fn ProductViewer(
                 on:contextmenu=|event| event.prevent_default()
             ></canvas>
             {poster.map(|src| view! { <img class="viewer-poster" src=src alt="" /> })}
+            // Shown (by CSS) when the viewer cannot run: the poster stays.
+            <p class="viewer-unavailable" role="status">
+                "The 3D view is not available in this browser; this is a still of the model."
+            </p>
             // Shown (by CSS) while the viewer starts and while finer levels stream in.
             <div class="viewer-progress" aria-hidden="true"></div>
             // Shown (by CSS) once the viewer draws: they need it.

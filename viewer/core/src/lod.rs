@@ -12,6 +12,10 @@ pub const MAX_SCREEN_ERROR_PX: f32 = 1.0;
 /// pixels) still looks sharp: the model never fills the whole canvas and
 /// its texture is spread over all its sides.
 pub const TEXELS_PER_PIXEL: f32 = 0.5;
+/// After the coarsest level, a level between it and the target is fetched
+/// only if it costs at most this share of the target's bytes: otherwise it
+/// would add much to the download and show for a moment only.
+pub const MAX_STEP_SHARE: f64 = 0.25;
 /// Fetch attempts per level before the view settles on the last good one.
 pub const MAX_ATTEMPTS: u32 = 4;
 /// The first retry waits this long; each next one twice as long.
@@ -109,6 +113,20 @@ impl Stream {
             shown: None,
             gave_up: false,
         }
+    }
+
+    /// The schedule for levels of `bytes` (finest first): the coarsest, then
+    /// the levels between it and `finest` that are cheap beside it (see
+    /// [`MAX_STEP_SHARE`]), then `finest`.
+    pub fn skipping_costly_steps(bytes: &[u64], finest: usize) -> Self {
+        let mut stream = Self::new(bytes.len(), finest);
+        if let (Some(&coarsest), Some(&target)) = (stream.order.first(), stream.order.last()) {
+            let budget = bytes[target] as f64 * MAX_STEP_SHARE;
+            stream.order.retain(|&level| {
+                level == coarsest || level == target || bytes[level] as f64 <= budget
+            });
+        }
+        stream
     }
 
     /// The levels this stream will fetch, coarsest first.
@@ -247,6 +265,24 @@ mod tests {
             "a finest beyond the ladder is its coarsest"
         );
         assert_eq!(Stream::new(1, 0).order(), [0]);
+    }
+
+    #[test]
+    fn costly_steps_between_the_coarsest_and_the_target_are_skipped() {
+        // The sheen chair's ladder: 4.4 MB, 3.6 MB, 1.7 MB, 0.1 MB.
+        let bytes = [4_386_684, 3_580_220, 1_695_224, 96_604];
+        assert_eq!(Stream::skipping_costly_steps(&bytes, 1).order(), [3, 1]);
+        assert_eq!(Stream::skipping_costly_steps(&bytes, 2).order(), [3, 2]);
+        assert_eq!(Stream::skipping_costly_steps(&bytes, 3).order(), [3]);
+        // A steep ladder keeps its cheap middle steps.
+        let steep = [8_000_000, 1_200_000, 300_000, 25_000];
+        assert_eq!(
+            Stream::skipping_costly_steps(&steep, 0).order(),
+            [3, 2, 1, 0]
+        );
+        let mut stream = Stream::skipping_costly_steps(&bytes, 0);
+        assert_eq!(stream.loaded(3), Next::Fetch(0));
+        assert_eq!(stream.loaded(0), Next::Done);
     }
 
     #[test]

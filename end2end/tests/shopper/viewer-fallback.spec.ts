@@ -1,0 +1,42 @@
+// When the viewer cannot run, the shopper keeps the poster and reads why;
+// leaving a product page and coming back starts the viewer again.
+import { expect, test } from "@playwright/test";
+
+test("without WebGL2 the poster stays, with a short message", async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  // A browser with no WebGL2: every request for the context is refused.
+  await page.addInitScript(() => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, ...rest: unknown[]) {
+      if (kind === "webgl2") return null;
+      return (original as any).call(this, kind, ...rest);
+    } as typeof original;
+  });
+  await page.goto("/p/sheen-chair");
+  const canvas = page.locator("canvas#vitrine-viewer");
+  await expect(canvas).toHaveAttribute("data-viewer-state", "error", { timeout: 60_000 });
+  await expect(canvas).toHaveAttribute("data-viewer-error", /WebGL2/);
+  await expect(page.locator(".viewer img.viewer-poster")).toBeVisible();
+  await expect(page.locator(".viewer-unavailable")).toBeVisible();
+  await expect(page.locator(".viewer-unavailable")).toContainText("3D view");
+  expect(pageErrors).toEqual([]);
+});
+
+test("leaving a product and coming back shows the model again", async ({ page }) => {
+  await page.goto("/p/sheen-chair?lod=3");
+  const canvas = page.locator("canvas#vitrine-viewer");
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  // Another product, by its link on the home page.
+  await page.goto("/");
+  await page.locator('a[href="/p/toy-car"]').first().click();
+  await expect(page).toHaveURL(/\/p\/toy-car/);
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  await expect(canvas).toHaveAttribute("aria-label", "3D view of Toy Car");
+  // Back to the first product: its viewer starts again.
+  await page.goBack();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/p\/sheen-chair/);
+  await expect(canvas).toHaveAttribute("aria-label", "3D view of Sheen Chair");
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+});
