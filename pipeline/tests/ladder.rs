@@ -5,24 +5,8 @@
 use std::path::Path;
 use vitrine_pipeline::{DEFAULT_LADDER, Limits, build_ladder, inspect, manifest};
 
-fn models() -> Vec<(String, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for dir in [
-        root.join("../seed/models"),
-        root.join("tests/fixtures/models"),
-    ] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "glb") {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                out.push((name, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+mod common;
+use common::models;
 
 /// Runs the Khronos glTF validator (npm `gltf-validator`, installed by
 /// `./x setup`) over a folder; `None` when it is not installed.

@@ -8,32 +8,15 @@ use std::path::Path;
 use vitrine_pipeline::poster::PosterError;
 use vitrine_pipeline::{PosterSpec, pack_glb, render_poster};
 
+mod common;
+use common::models;
+
 /// Small enough that the unoptimised test build stays quick.
 const SMALL: PosterSpec = PosterSpec {
     width: 128,
     height: 128,
     background: PosterSpec::DEFAULT.background,
 };
-
-/// Every sample model: the demo catalog's and the test fixtures'.
-fn models() -> Vec<(String, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for dir in [
-        root.join("../seed/models"),
-        root.join("tests/fixtures/models"),
-    ] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "glb") {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                out.push((name, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn render(glb: &[u8], spec: &PosterSpec) -> RgbImage {
     let jpeg = render_poster(glb, spec).unwrap_or_else(|e| panic!("{e}"));

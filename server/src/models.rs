@@ -120,12 +120,18 @@ async fn build(
     .await?;
     let levels = levels.map_err(|e| refused(&e))?;
     progress(ImportStage::RenderingPoster);
-    // The second level looks the same at poster size and renders faster.
-    let source = levels.get(1).or(levels.first()).map(|l| l.glb.clone());
-    let source = source.ok_or_else(|| refused(&"the ladder has no levels"))?;
-    let poster = blocking(move || vitrine_pipeline::render_poster(&source, &POSTER))
-        .await?
-        .map_err(|e| refused(&e))?;
+    let (levels, poster) = blocking(move || {
+        // The second level looks the same at poster size and renders faster.
+        let poster = match levels.get(1).or(levels.first()) {
+            Some(source) => {
+                vitrine_pipeline::render_poster(&source.glb, &POSTER).map_err(|e| e.to_string())
+            }
+            None => Err("the ladder has no levels".to_string()),
+        };
+        (levels, poster)
+    })
+    .await?;
+    let poster = poster.map_err(|e| refused(&e))?;
     Ok(Built {
         original: bytes,
         report,
