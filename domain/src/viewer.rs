@@ -58,8 +58,14 @@ pub mod dom {
     pub const CANVAS_ID: &str = "vitrine-viewer";
     /// Attribute holding the [`super::ViewerConfig`] JSON.
     pub const CONFIG_ATTR: &str = "data-viewer";
-    /// Attribute the viewer sets to its state: `loading`, `ready` or `error`.
+    /// Attribute the viewer sets to its state: `loading`, `ready`, `error`
+    /// (it could not start) or [`STATE_LOST`].
     pub const STATE_ATTR: &str = "data-viewer-state";
+    /// State after the browser took the WebGL context away (GPU reset, too
+    /// many contexts): the viewer has stopped and the poster is back.
+    pub const STATE_LOST: &str = "lost";
+    /// What the page says in the [`STATE_LOST`] state.
+    pub const LOST_MESSAGE: &str = "The 3D view stopped: the browser reset its graphics. Reload the page to turn the model again.";
     /// Attribute set on the first frame that shows the model: milliseconds since navigation start.
     pub const FIRST_FRAME_ATTR: &str = "data-first-frame-ms";
     /// Attribute counting frames rendered since the model appeared (tests wait on it after input).

@@ -4,7 +4,8 @@
 //! swap in the live viewer without the picture jumping.
 //!
 //! It is deliberately simple: metallic-roughness shading under the viewer's
-//! two directional lights and ambient light; no shadows, normal maps, sheen
+//! studio light (two lamps and an environment, `vitrine_viewer_core::studio`,
+//! with Bevy's image-based lighting formulas); no shadows, normal maps, sheen
 //! or clearcoat. Visibility is sampled on a grid twice the poster's size;
 //! each poster pixel is shaded once per triangle that covers it (as MSAA
 //! does) and its samples are averaged.
@@ -16,6 +17,7 @@ use std::f32::consts::{FRAC_PI_4, PI};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use vitrine_viewer_core::orbit::Orbit;
+use vitrine_viewer_core::studio::{self, Studio};
 
 /// What the poster looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +90,14 @@ const MAX_NODE_VISITS: usize = 1_000_000;
 const MAX_TRIANGLES: usize = 30_000_000;
 /// Bevy's default camera exposure (EV100 9.7) in the viewer's light units.
 const EXPOSURE: f32 = 1.0 / (1.2 * 831.746_8);
-/// The viewer's `GlobalAmbientLight` brightness.
-const AMBIENT: f32 = 500.0 * EXPOSURE;
+/// The studio environment's radiance of 1, in the viewer's exposure.
+const ENVIRONMENT: f32 = studio::INTENSITY * EXPOSURE;
+
+/// The studio's prefiltered environment, computed once per process.
+fn studio_tables() -> &'static Studio {
+    static STUDIO: OnceLock<Studio> = OnceLock::new();
+    STUDIO.get_or_init(Studio::new)
+}
 
 /// The poster as packed RGB8 rows, top row first.
 fn render_rgb(glb: &[u8], spec: &PosterSpec) -> Result<Vec<u8>, PosterError> {
@@ -1370,16 +1378,14 @@ struct Light {
     color: V3,
 }
 
-/// The viewer's key and fill lights, in its exposure.
+/// The viewer's lamps, in its exposure.
 fn viewer_lights() -> [Light; 2] {
-    let light = |from: V3, srgb: [f32; 3], lux: f32| Light {
-        direction: normalize(from),
-        color: srgb.map(|c| srgb_to_linear((c * 255.0).round() as u8) * lux * EXPOSURE),
-    };
-    [
-        light([3.0, 5.0, 4.0], [1.0, 0.97, 0.92], 7_000.0),
-        light([-4.0, 2.0, -3.0], [0.9, 0.95, 1.0], 2_500.0),
-    ]
+    studio::LAMPS.map(|lamp| Light {
+        direction: normalize(lamp.from),
+        color: lamp
+            .srgb
+            .map(|c| srgb_to_linear((c * 255.0).round() as u8) * lamp.lux * EXPOSURE),
+    })
 }
 
 /// What a shaded fragment does to the colour behind it:
@@ -1521,7 +1527,7 @@ impl Shader<'_> {
         );
         let perceptual = s.roughness.clamp(0.089, 1.0);
         let roughness = perceptual * perceptual;
-        let mut out = ambient(diffuse, f0, perceptual, nov);
+        let mut out = environment(s, diffuse, perceptual, n, v, nov);
         for light in &self.lights {
             let l = light.direction;
             let nol = dot(n, l);
@@ -1613,16 +1619,44 @@ fn transform_vector(reference: &TextureRef, v: [f32; 2]) -> [f32; 2] {
     }
 }
 
-/// Bevy's ambient light: the split-sum approximation of a uniform
-/// environment, for the diffuse and the specular layer.
-fn ambient(diffuse: V3, f0: V3, perceptual_roughness: f32, nov: f32) -> V3 {
-    let env = |f0: V3, roughness: f32| {
-        let [ax, ay] = f_ab(roughness, nov);
-        f0.map(|f| f * ax + ay)
+/// Bevy's environment-map light (split sum with multiple scattering) in the
+/// studio environment.
+fn environment(s: &Surface, diffuse: V3, perceptual_roughness: f32, n: V3, v: V3, nov: f32) -> V3 {
+    let [fa, fb] = f_ab(perceptual_roughness, nov);
+    let ems = 1.0 - (fa + fb);
+    let f0_metallic = s.base;
+    let f0_surface = add(
+        scale([0.04; 3], 1.0 - s.metallic),
+        scale(f0_metallic, s.metallic),
+    );
+    let specular_occlusion = dot(f0_surface, [50.0 * 0.33; 3]).clamp(0.0, 1.0);
+    // Per channel: (single-scattering, multiple-scattering, diffuse) energy.
+    let scatter = |f0: f32| {
+        let fss_ess = (f0 * fa + fb) * specular_occlusion;
+        let f_avg = f0 + (1.0 - f0) / 21.0;
+        let fms_ems = fss_ess * f_avg / (1.0 - ems * f_avg) * ems;
+        (fss_ess, fms_ems, 1.0 - (fss_ess + fms_ems))
     };
-    let specular_occlusion = dot(f0, [50.0 * 0.33; 3]).clamp(0.0, 1.0);
-    let specular = scale(env(f0, perceptual_roughness), specular_occlusion);
-    scale(add(env(diffuse, 1.0), specular), AMBIENT)
+    let dielectric = scatter(0.04);
+    let metal = f0_metallic.map(scatter);
+    let mix = |d: f32, m: f32| d + (m - d) * s.metallic;
+    let fss_ess: V3 = std::array::from_fn(|i| mix(dielectric.0, metal[i].0));
+    let fms_ems: V3 = std::array::from_fn(|i| mix(dielectric.1, metal[i].1));
+    let kd = scale(diffuse, dielectric.2);
+
+    let tables = studio_tables();
+    let irradiance = scale(tables.irradiance(n[1]), ENVIRONMENT);
+    // Bevy reads the reflection bent towards the normal as roughness grows.
+    let roughness = perceptual_roughness * perceptual_roughness;
+    let r = sub(scale(n, 2.0 * dot(n, v)), v);
+    let smoothness = (1.0 - roughness).clamp(0.0, 1.0);
+    let bend = smoothness * (smoothness.sqrt() + roughness);
+    let direction = normalize(add(scale(n, 1.0 - bend), scale(r, bend)));
+    let radiance = scale(
+        tables.specular(perceptual_roughness, direction[1]),
+        ENVIRONMENT,
+    );
+    add(mul(add(fms_ems, kd), irradiance), mul(fss_ess, radiance))
 }
 
 fn f_ab(perceptual_roughness: f32, nov: f32) -> [f32; 2] {

@@ -5,12 +5,14 @@
 //! - [`page_bridge`]: reads the page's [`ViewerConfig`] and reports state back to the DOM;
 //! - [`model`]: streams the model's levels of detail coarsest first (the
 //!   schedule is `vitrine_viewer_core::lod`), frames the camera, notices the first frame;
+//! - [`studio_light`]: the lamps and environment light (shared with the poster);
 //! - [`orbit_camera`]: turns drags and wheel into camera moves (maths in `vitrine-viewer-core`);
 //! - [`variants`]: shows the variant the page selected (glTF `KHR_materials_variants`).
 
 pub mod model;
 pub mod orbit_camera;
 pub mod page_bridge;
+pub mod studio_light;
 pub mod variants;
 
 use bevy::asset::AssetMetaCheck;
@@ -59,6 +61,7 @@ pub fn build_app(canvas_id: &str, config: ViewerConfig, manifest: Option<ModelMa
             pinned_level: config.pinned_level,
         },
         orbit_camera::OrbitCameraPlugin,
+        studio_light::StudioLightPlugin,
         variants::MaterialVariantsPlugin,
     ));
     app
@@ -85,6 +88,7 @@ mod web {
             );
         }
         page_bridge::set_state(canvas_id, "loading");
+        page_bridge::watch_context_loss(canvas_id);
         let canvas_id = canvas_id.to_string();
         wasm_bindgen_futures::spawn_local(async move {
             // The page started fetching the manifest with the wasm: this

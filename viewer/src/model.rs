@@ -115,7 +115,7 @@ impl Plugin for ModelPlugin {
         .insert_resource(Manifest(bounds, self.pinned_level))
         .init_resource::<ModelProgress>()
         .insert_resource(ClearColor(Color::srgb(0.953, 0.957, 0.965)))
-        .add_systems(Startup, (plan_stream, spawn_lights))
+        .add_systems(Startup, plan_stream)
         .add_systems(
             Update,
             (
@@ -292,31 +292,6 @@ fn retire_old_levels(mut commands: Commands, mut streaming: ResMut<Streaming>) {
             true
         }
     });
-}
-
-/// Neutral studio lighting: a warm key light, a cool fill and soft ambient.
-fn spawn_lights(mut commands: Commands) {
-    commands.insert_resource(GlobalAmbientLight {
-        color: Color::WHITE,
-        brightness: 500.0,
-        ..default()
-    });
-    commands.spawn((
-        DirectionalLight {
-            illuminance: 7_000.0,
-            color: Color::srgb(1.0, 0.97, 0.92),
-            ..default()
-        },
-        Transform::from_xyz(3.0, 5.0, 4.0).looking_at(Vec3::ZERO, Vec3::Y),
-    ));
-    commands.spawn((
-        DirectionalLight {
-            illuminance: 2_500.0,
-            color: Color::srgb(0.9, 0.95, 1.0),
-            ..default()
-        },
-        Transform::from_xyz(-4.0, 2.0, -3.0).looking_at(Vec3::ZERO, Vec3::Y),
-    ));
 }
 
 /// A whole model has no manifest: once every mesh has its bounds, fits the

@@ -19,8 +19,43 @@ impl Plugin for PageBridgePlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(Canvas {
             id: self.canvas_id.clone(),
-        });
+        })
+        .add_systems(First, stop_when_context_lost);
     }
+}
+
+/// Set (from a DOM event listener) when the browser takes the canvas's WebGL
+/// context away.
+static CONTEXT_LOST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Without its context the viewer can draw nothing more: it exits (the page
+/// shows the poster again) rather than render into the void or panic.
+fn stop_when_context_lost(mut exit: MessageWriter<AppExit>) {
+    if CONTEXT_LOST.load(std::sync::atomic::Ordering::Relaxed) {
+        exit.write(AppExit::Success);
+    }
+}
+
+/// Watches the canvas for `webglcontextlost`: reports it on the canvas and
+/// stops the app at its next frame.
+pub fn watch_context_loss(canvas_id: &str) {
+    #[cfg(target_arch = "wasm32")]
+    imp::on_context_lost(canvas_id, {
+        let canvas_id = canvas_id.to_string();
+        move || {
+            CONTEXT_LOST.store(true, std::sync::atomic::Ordering::Relaxed);
+            warn!("viewer #{canvas_id}: the WebGL context was lost; stopping");
+            imp::set_attr(&canvas_id, dom::STATE_ATTR, dom::STATE_LOST);
+            imp::set_attr(&canvas_id, dom::ERROR_ATTR, dom::LOST_MESSAGE);
+            imp::dispatch(
+                &canvas_id,
+                dom::ERROR_EVENT,
+                &imp::detail("message", dom::LOST_MESSAGE.into()),
+            );
+        }
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = canvas_id;
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -42,6 +77,18 @@ mod imp {
             .get_attribute(dom::CONFIG_ATTR)
             .ok_or_else(|| format!("#{canvas_id} has no {} attribute", dom::CONFIG_ATTR))?;
         serde_json::from_str(&json).map_err(|e| format!("bad viewer config: {e}"))
+    }
+
+    pub fn on_context_lost(canvas_id: &str, handler: impl FnMut() + 'static) {
+        if let Some(canvas) = canvas(canvas_id) {
+            let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(handler);
+            let _ = canvas.add_event_listener_with_callback(
+                "webglcontextlost",
+                closure.as_ref().unchecked_ref(),
+            );
+            // The listener lives as long as the page.
+            closure.forget();
+        }
     }
 
     pub fn webgl2_available() -> bool {

@@ -60,9 +60,11 @@ pub fn ProductViewer(
             ></canvas>
             {poster.map(|src| view! { <img class="viewer-poster" src=src alt="" /> })}
             // Shown (by CSS) when the viewer cannot run: the poster stays.
-            <p class="viewer-unavailable" role="status">
+            <p class="viewer-unavailable viewer-no-webgl" role="status">
                 "The 3D view is not available in this browser; this is a still of the model."
             </p>
+            // Shown (by CSS) when the browser took the 3D view's graphics away.
+            <p class="viewer-unavailable viewer-stopped" role="status">{dom::LOST_MESSAGE}</p>
             // Shown (by CSS) while the viewer starts and while finer levels stream in.
             <div class="viewer-progress" aria-hidden="true"></div>
             // Shown (by CSS) once the viewer draws: they need it.

@@ -18,9 +18,36 @@ test("without WebGL2 the poster stays, with a short message", async ({ page }) =
   await expect(canvas).toHaveAttribute("data-viewer-state", "error", { timeout: 60_000 });
   await expect(canvas).toHaveAttribute("data-viewer-error", /WebGL2/);
   await expect(page.locator(".viewer img.viewer-poster")).toBeVisible();
-  await expect(page.locator(".viewer-unavailable")).toBeVisible();
-  await expect(page.locator(".viewer-unavailable")).toContainText("3D view");
+  await expect(page.locator(".viewer-no-webgl")).toBeVisible();
+  await expect(page.locator(".viewer-no-webgl")).toContainText("3D view");
+  await expect(page.locator(".viewer-stopped")).toBeHidden();
   expect(pageErrors).toEqual([]);
+});
+
+test("when the browser takes the WebGL context away the viewer stops and the poster returns", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /panicked|RuntimeError|unreachable/.test(message.text())) problems.push(message.text());
+  });
+  await page.goto("/p/sheen-chair?lod=3");
+  const canvas = page.locator("canvas#vitrine-viewer");
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  await expect(page.locator(".viewer img.viewer-poster")).toHaveCSS("opacity", "0");
+  // What a GPU reset does to the page: the context is lost.
+  await canvas.evaluate((element: HTMLCanvasElement) => {
+    const gl = element.getContext("webgl2");
+    gl!.getExtension("WEBGL_lose_context")!.loseContext();
+  });
+  await expect(canvas).toHaveAttribute("data-viewer-state", "lost");
+  await expect(page.locator(".viewer img.viewer-poster")).toHaveCSS("opacity", "1");
+  await expect(page.locator(".viewer-stopped")).toBeVisible();
+  await expect(page.locator(".viewer-stopped")).toContainText("Reload the page");
+  // The app has stopped: no more frames are drawn.
+  const frames = await canvas.getAttribute("data-frames");
+  await page.waitForTimeout(1_000);
+  await expect(canvas).toHaveAttribute("data-frames", frames ?? "");
+  expect(problems).toEqual([]);
 });
 
 test("leaving a product and coming back shows the model again", async ({ page }) => {

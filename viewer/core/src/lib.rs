@@ -1,9 +1,11 @@
 //! The viewer's decisions, in plain Rust with no Bevy, so they are unit-tested
-//! natively in seconds. The Bevy plugins in `vitrine-viewer` only apply them.
+//! natively in seconds. The Bevy plugins in `vitrine-viewer` only apply them
+//! (and the server's poster renderer shares the studio light).
 
 pub mod lod;
 pub mod material_variants;
 pub mod orbit;
+pub mod studio;
 
 pub use lod::{Next, Stream, View, finest_needed};
 pub use material_variants::MaterialVariants;
