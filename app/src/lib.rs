@@ -87,6 +87,23 @@ pub fn App() -> impl IntoView {
                         view=pages::RegisterPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/admin") view=pages::AdminDashboardPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/products")
+                        view=pages::AdminProductsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/products/new")
+                        view=pages::AdminNewProductPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/products/:slug")
+                        view=pages::AdminProductPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/admin/audit") view=pages::AdminAuditPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <components::SiteFooter />

@@ -3,12 +3,17 @@
 
 use crate::forms::FormFeedback;
 use leptos::prelude::{ServerFnError, use_context};
+use vitrine_domain::customer::Customer;
 use vitrine_domain::shop::Shop;
-use vitrine_domain::store::Session;
+use vitrine_domain::store::{AuditLog, BackOfficeStore, MerchandisingStore, Session};
 
 #[derive(Clone)]
 pub struct Services {
     pub shop: Shop,
+    /// What the admin pages read, and where admin actions are logged.
+    pub back_office: std::sync::Arc<dyn BackOfficeStore>,
+    pub audit: std::sync::Arc<dyn AuditLog>,
+    pub merchandising: std::sync::Arc<dyn MerchandisingStore>,
     /// The origin shoppers reach, e.g. `https://shop.example.com`, for canonical links.
     pub public_url: String,
     /// URLs of the viewer module, so product pages can load it.
@@ -37,4 +42,30 @@ pub async fn current_session() -> Result<Option<Session>, ServerFnError> {
 /// server's form handlers when they render the page again).
 pub fn form_feedback(form: &str) -> Option<FormFeedback> {
     use_context::<FormFeedback>().filter(|f| f.form == form)
+}
+
+/// Why a visitor may not use the admin side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffAccess {
+    /// Not signed in: sign in first.
+    SignIn,
+    /// Signed in as a shopper.
+    Forbidden,
+}
+
+/// The signed-in merchandiser or admin making this request; every admin
+/// server function calls this first (pages are also guarded by the server's
+/// `/admin` middleware, but each request is checked on its own).
+pub async fn current_staff() -> Result<Result<Customer, StaffAccess>, ServerFnError> {
+    let session = current_session().await?;
+    let customer = services()?
+        .shop
+        .customer(session.as_ref())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(match customer {
+        None => Err(StaffAccess::SignIn),
+        Some(c) if c.role.runs_the_store() => Ok(c),
+        Some(_) => Err(StaffAccess::Forbidden),
+    })
 }

@@ -6,10 +6,12 @@
 //! SQL implementations, the pages reach them only through server functions.
 
 pub mod address;
+pub mod back_office;
 pub mod cart;
 pub mod customer;
 pub mod email;
 pub mod form;
+pub mod merchandising;
 pub mod money;
 pub mod order;
 pub mod payment;
@@ -21,6 +23,7 @@ pub mod shop;
 pub mod sku;
 pub mod slug;
 pub mod store;
+pub mod throttle;
 pub mod time;
 pub mod viewer;
 

@@ -10,7 +10,7 @@ use crate::payment::{Card, ChargeRequest, PaymentError, PaymentProvider};
 use crate::pricing::{PricedLine, PricingRules, Totals, price};
 use crate::store::{
     CartOwner, CartStore, CatalogStore, CustomerStore, NewOrder, OrderStore, PlaceOrderError,
-    Placement, Session, SessionStore, StatusChange, StoreError, TransitionError,
+    Placement, Session, SessionStore, SignInThrottle, StatusChange, StoreError, TransitionError,
 };
 use crate::{Email, Money, Quantity, ShippingAddress, Sku, Slug};
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,7 @@ pub struct Shop {
     pub orders: Arc<dyn OrderStore>,
     pub payments: Arc<dyn PaymentProvider>,
     pub passwords: Arc<dyn PasswordHasher>,
+    pub throttle: Arc<dyn SignInThrottle>,
     pub pricing: PricingRules,
     /// Unix seconds now (the server passes the system clock).
     pub clock: fn() -> i64,
@@ -58,6 +59,9 @@ pub enum ShopError {
     /// 401, shown next to the password field.
     #[error("wrong email or password")]
     BadCredentials,
+    /// 429: too many failed sign-ins for this account; wait this many seconds.
+    #[error("too many failed sign-ins for this account: try again in {}", crate::throttle::wait_in_words(*.0))]
+    TooManyAttempts(i64),
     /// 503: storage or payment is down; nothing was changed.
     #[error("{0}")]
     Unavailable(String),
@@ -210,12 +214,26 @@ impl Shop {
         if password.is_empty() || password.len() > 4 * crate::customer::PASSWORD_MAX {
             return Err(ShopError::BadCredentials);
         }
-        let Some((customer, hash)) = self.customers.credentials(&email).await? else {
+        // Counted per email whether or not the account exists, so the
+        // answer never tells a guesser which emails have accounts.
+        let key = crate::throttle::key_for_email(&email);
+        let now = self.now();
+        let recent = self
+            .throttle
+            .recent_failures(&key, now - crate::throttle::WINDOW_SECONDS)
+            .await?;
+        crate::throttle::check(recent, now).map_err(ShopError::TooManyAttempts)?;
+        let verified = match self.customers.credentials(&email).await? {
+            Some((customer, hash)) if self.passwords.verify(password, &hash).await => {
+                Some(customer)
+            }
+            _ => None,
+        };
+        let Some(customer) = verified else {
+            self.throttle.record_failure(&key, now).await?;
             return Err(ShopError::BadCredentials);
         };
-        if !self.passwords.verify(password, &hash).await {
-            return Err(ShopError::BadCredentials);
-        }
+        self.throttle.clear_failures(&key).await?;
         self.sign_in(current, customer).await
     }
 

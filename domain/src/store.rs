@@ -135,6 +135,93 @@ pub trait SessionStore: Send + Sync {
     async fn end_session(&self, session_id: &str) -> Result<(), StoreError>;
 }
 
+/// Failed sign-ins, counted in the database so that every server instance
+/// sees the same count (`crate::throttle` decides what the count means).
+#[async_trait]
+pub trait SignInThrottle: Send + Sync {
+    /// Failures recorded for `key` at or after `since`.
+    async fn recent_failures(
+        &self,
+        key: &str,
+        since: i64,
+    ) -> Result<crate::throttle::RecentFailures, StoreError>;
+    /// Records a failure (and forgets this key's failures older than a day).
+    async fn record_failure(&self, key: &str, at: i64) -> Result<(), StoreError>;
+    /// Forgets the key's failures (after a successful sign-in).
+    async fn clear_failures(&self, key: &str) -> Result<(), StoreError>;
+}
+
+/// What the admin pages read (every product, published or not).
+#[async_trait]
+pub trait BackOfficeStore: Send + Sync {
+    /// Figures since `since` (unix seconds; midnight UTC for "today").
+    async fn dashboard(&self, since: i64) -> Result<crate::back_office::Dashboard, StoreError>;
+    async fn products(
+        &self,
+        filter: &crate::back_office::ProductFilter,
+    ) -> Result<crate::back_office::ListPage<crate::back_office::ProductRow>, StoreError>;
+}
+
+/// What merchandisers change. Every change is written in one transaction
+/// with its audit-log entry: either both are saved or neither.
+#[async_trait]
+pub trait MerchandisingStore: Send + Sync {
+    /// A product with every variant (published or not) and its stock log.
+    async fn editable_product(
+        &self,
+        slug: &Slug,
+    ) -> Result<Option<crate::merchandising::EditableProduct>, StoreError>;
+    /// Every category, by name (including those with no product yet).
+    async fn all_categories(&self) -> Result<Vec<Category>, StoreError>;
+    /// Adds a product with its first variant.
+    async fn create_product(
+        &self,
+        product: &crate::merchandising::ProductDraft,
+        first_variant: &crate::merchandising::VariantDraft,
+        stock: i64,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+    /// Changes a product's own fields (its slug included).
+    async fn update_product(
+        &self,
+        slug: &Slug,
+        product: &crate::merchandising::ProductDraft,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+    async fn add_variant(
+        &self,
+        product: &Slug,
+        variant: &crate::merchandising::VariantDraft,
+        stock: i64,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+    /// Changes a variant's name, options, price and material (not its SKU or stock).
+    async fn update_variant(
+        &self,
+        sku: &Sku,
+        variant: &crate::merchandising::VariantDraft,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+    /// Moves a variant's stock and logs why; returns the stock after.
+    async fn adjust_stock(
+        &self,
+        sku: &Sku,
+        adjustment: &crate::merchandising::StockAdjustment,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<i64, crate::merchandising::SaveError>;
+}
+
+/// Who did what: one entry for every change made from the admin side.
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    async fn record(&self, entry: &crate::back_office::NewAuditEntry) -> Result<(), StoreError>;
+    /// Newest first.
+    async fn entries(
+        &self,
+        filter: &crate::back_office::AuditFilter,
+    ) -> Result<crate::back_office::ListPage<crate::back_office::AuditEntry>, StoreError>;
+}
+
 /// Whose cart: a visitor's (by session) or a customer's (kept across sessions).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CartOwner {

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod config;
 pub mod create_admin;
+pub mod cross_origin;
 pub mod healthcheck;
 pub mod import;
 pub mod models;

@@ -119,6 +119,7 @@ impl Application {
             catalog: stores.catalog.clone(),
             customers: stores.customers.clone(),
             sessions: stores.sessions.clone(),
+            throttle: stores.throttle.clone(),
             carts: stores.carts.clone(),
             orders: stores.orders.clone(),
             // No real gateway here: the built-in test provider (4242 pays, 4000 declines).
@@ -129,6 +130,9 @@ impl Application {
         };
         let services = Services {
             shop,
+            back_office: stores.back_office.clone(),
+            audit: stores.audit.clone(),
+            merchandising: stores.merchandising.clone(),
             public_url: settings
                 .public_url
                 .clone()
@@ -193,15 +197,23 @@ fn router(state: AppState, settings: &Settings) -> Router {
         router = router.nest("/assets", static_files::assets(dir));
     }
     // Form posts share their page's path: GET renders, POST acts.
-    forms::add_routes(router)
+    crate::routes::admin_forms::add_routes(forms::add_routes(router))
         .leptos_routes_with_context(&state, routes, provide_services.clone(), page_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             provide_services,
             fallback_shell,
         ))
         .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::routes::admin_pages::sign_in_first,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             PageCache::new(settings.page_cache),
             page_cache::serve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::cross_origin::TrustedOrigins::from_public_url(settings.public_url.as_deref()),
+            crate::cross_origin::refuse_cross_origin,
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -638,6 +638,7 @@ async fn cancelling_an_order_restocks_and_refunds(db: Database) {
         catalog: stores.catalog,
         customers: stores.customers,
         sessions: stores.sessions,
+        throttle: stores.throttle,
         carts: stores.carts,
         orders: stores.orders,
         payments: Arc::new(vitrine_domain::payment::TestPaymentProvider),

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VisitorSummary {
     pub customer_name: Option<String>,
+    /// A merchandiser or admin: the header links to the admin pages.
+    pub runs_the_store: bool,
     pub cart_count: u32,
 }
 
@@ -53,6 +55,7 @@ pub async fn visitor() -> Result<VisitorSummary, ServerFnError> {
     let shop = services()?.shop;
     let customer = shop.customer(Some(&session)).await.map_err(failed)?;
     Ok(VisitorSummary {
+        runs_the_store: customer.as_ref().is_some_and(|c| c.role.runs_the_store()),
         customer_name: customer.map(|c| c.name),
         cart_count: shop.cart_count(Some(&session)).await.map_err(failed)?,
     })

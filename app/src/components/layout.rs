@@ -33,6 +33,9 @@ fn VisitorLinks() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let visitor = visitor.await.unwrap_or_default();
                     view! {
+                        {visitor.runs_the_store.then(|| view! {
+                            <a href="/admin" data-testid="admin-link">"Admin"</a>
+                        })}
                         {match visitor.customer_name {
                             Some(name) => {
                                 view! { <a href="/account" data-testid="account-link">{name}</a> }.into_any()

@@ -94,6 +94,11 @@ fn AccountView(data: AccountPageData) -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let feedback = Resource::new(|| (), |_| account_form_feedback("login".into()));
+    // Where to go once signed in (e.g. the admin page that sent the visitor here).
+    let next = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("next")
+        .unwrap_or_default();
     view! {
         <Title text="Sign in" />
         <Canonical path="/account/login" />
@@ -101,11 +106,15 @@ pub fn LoginPage() -> impl IntoView {
         <section class="account-form">
             <h1>"Sign in"</h1>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                    let next = next.clone();
+                    Suspend::new(async move {
                     let f = feedback.await.ok().flatten().unwrap_or_default();
+                    let next = f.value("next").filter(|n| !n.is_empty()).unwrap_or(next.clone());
                     view! {
                         <form method="post" action="/account/login" data-testid="login-form">
                             <FormAlert message=f.message.clone() />
+                            <input type="hidden" name="next" value=next />
                             <Field name="email" label="Email" kind="email" autocomplete="email"
                                 maxlength=254 value=f.value("email") error=f.error("email") />
                             <Field name="password" label="Password" kind="password"
@@ -113,7 +122,7 @@ pub fn LoginPage() -> impl IntoView {
                             <button type="submit" class="primary" data-testid="sign-in">"Sign in"</button>
                         </form>
                     }
-                })}
+                })}}
             </Suspense>
             <p>"New here? " <a href="/account/register">"Create an account"</a></p>
         </section>

@@ -1,6 +1,7 @@
 //! One file per route.
 
 mod account;
+mod admin;
 mod cart;
 mod category;
 pub(crate) mod checkout;
@@ -11,6 +12,9 @@ mod product;
 mod search;
 
 pub use account::{AccountPage, LoginPage, RegisterPage};
+pub use admin::{
+    AdminAuditPage, AdminDashboardPage, AdminNewProductPage, AdminProductPage, AdminProductsPage,
+};
 pub use cart::CartPage;
 pub use category::CategoryPage;
 pub use checkout::CheckoutPage;

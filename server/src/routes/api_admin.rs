@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 use utoipa::ToSchema;
 use vitrine_app::session::token_from;
+use vitrine_domain::back_office::NewAuditEntry;
 use vitrine_domain::viewer::ModelManifest;
 use vitrine_domain::{Customer, Slug};
 use vitrine_pipeline::{Limits, ModelReport};
@@ -112,6 +113,23 @@ pub async fn upload_model(
         product = %slug, by = %who.email, ms = started.elapsed().as_millis() as u64,
         "imported a 3D model"
     );
+    let total_bytes: u64 = imported.manifest.levels.iter().map(|l| l.bytes).sum();
+    let entry = NewAuditEntry::by(
+        &who,
+        (state.services.shop.clock)(),
+        "model.upload",
+        "product",
+        slug.as_str(),
+        format!(
+            "{} levels of detail, {:.1} MB in all",
+            imported.manifest.levels.len(),
+            total_bytes as f64 / 1_000_000.0
+        ),
+    );
+    // The model is in place: a failure to log it is reported, not undone.
+    if let Err(e) = state.services.audit.record(&entry).await {
+        tracing::error!(error = %e, product = %slug, "could not record a model upload in the audit log");
+    }
     let base = &state.asset_base_url;
     let url = |key: &str| format!("{base}/{key}");
     let model = &imported.model;

@@ -41,6 +41,7 @@ pub fn status_of(error: &ShopError) -> StatusCode {
         ShopError::OutOfStock(_) => StatusCode::CONFLICT,
         ShopError::PaymentDeclined(_) => StatusCode::PAYMENT_REQUIRED,
         ShopError::SignInRequired | ShopError::BadCredentials => StatusCode::UNAUTHORIZED,
+        ShopError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
         ShopError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
@@ -89,7 +90,7 @@ fn feedback(form: &str, error: &ShopError, fields: &Fields) -> FormFeedback {
     }
 }
 
-fn redirect(to: &str, cookie: Option<String>) -> Response {
+pub(crate) fn redirect(to: &str, cookie: Option<String>) -> Response {
     let mut response = (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response();
     add_cookie(&mut response, cookie);
     response
@@ -102,7 +103,7 @@ fn add_cookie(response: &mut Response, cookie: Option<String>) {
 }
 
 /// Renders the page at `path` with `feedback` for its form, answering `status`.
-async fn render_again(
+pub(crate) async fn render_again(
     state: &AppState,
     path: &str,
     headers: &HeaderMap,
@@ -288,7 +289,7 @@ async fn sign_in(state: AppState, headers: HeaderMap, fields: Fields, form: &str
             .await?
         };
         Ok::<_, ShopError>(redirect(
-            "/account",
+            local_path(field(&fields, "next")).unwrap_or("/account"),
             Some(session_cookie(&signed_in.token, visit.secure)),
         ))
     };
@@ -297,9 +298,27 @@ async fn sign_in(state: AppState, headers: HeaderMap, fields: Fields, form: &str
         Err(error) => {
             let path = format!("/account/{form}");
             let feedback = feedback(form, &error, &fields);
-            render_again(&state, &path, &headers, feedback, status_of(&error), None).await
+            let mut response =
+                render_again(&state, &path, &headers, feedback, status_of(&error), None).await;
+            if let ShopError::TooManyAttempts(seconds) = error {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            response
         }
     }
+}
+
+/// `next` if it is a path on this site (never another site: `//evil`,
+/// `https://…` or `/\evil` are refused, so the form cannot be used to send
+/// people elsewhere).
+fn local_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    local.then_some(next)
 }
 
 async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -325,4 +344,28 @@ fn urlencode(raw: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        assert_eq!(local_path("/admin"), Some("/admin"));
+        assert_eq!(
+            local_path("/admin/products?q=chair"),
+            Some("/admin/products?q=chair")
+        );
+        for bad in [
+            "",
+            "admin",
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\nx",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

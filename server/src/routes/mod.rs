@@ -1,5 +1,7 @@
 //! HTTP handlers: health checks, the JSON API, form posts, static files.
 
+pub mod admin_forms;
+pub mod admin_pages;
 pub mod api;
 pub mod api_admin;
 pub mod api_shop;

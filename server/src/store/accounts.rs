@@ -7,7 +7,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::Email;
 use vitrine_domain::customer::{Customer, CustomerId, Role};
-use vitrine_domain::store::{CustomerStore, Session, SessionStore, StoreError};
+use vitrine_domain::store::{CustomerStore, Session, SessionStore, SignInThrottle, StoreError};
+use vitrine_domain::throttle::RecentFailures;
 
 #[derive(FromRow)]
 pub struct CustomerRow {
@@ -194,6 +195,60 @@ where
     async fn end_session(&self, session_id: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(session_id.to_string())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error)
+    }
+}
+
+/// How long a key's failures are kept at most (well past the window).
+const FAILURES_KEPT_SECONDS: i64 = 24 * 3600;
+
+#[async_trait]
+impl<DB> SignInThrottle for SqlAccounts<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'r> (i64, Option<i64>): FromRow<'r, DB::Row>,
+{
+    async fn recent_failures(&self, key: &str, since: i64) -> Result<RecentFailures, StoreError> {
+        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(failed_at) FROM sign_in_failures WHERE key = $1 AND failed_at >= $2",
+        )
+        .bind(key.to_string())
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(RecentFailures {
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            oldest,
+        })
+    }
+
+    async fn record_failure(&self, key: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1 AND failed_at < $2")
+            .bind(key.to_string())
+            .bind(at - FAILURES_KEPT_SECONDS)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        sqlx::query("INSERT INTO sign_in_failures (key, failed_at) VALUES ($1, $2)")
+            .bind(key.to_string())
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error)
+    }
+
+    async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
+            .bind(key.to_string())
             .execute(&self.pool)
             .await
             .map(|_| ())

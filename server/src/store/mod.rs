@@ -20,15 +20,20 @@ macro_rules! card_columns {
 pub(crate) use card_columns;
 
 pub mod accounts;
+pub mod back_office;
 pub mod carts;
 pub mod catalog;
+pub mod merchandising;
 pub mod orders;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;
-use vitrine_domain::store::{CartStore, CatalogStore, CustomerStore, OrderStore, SessionStore};
+use vitrine_domain::store::{
+    AuditLog, BackOfficeStore, CartStore, CatalogStore, CustomerStore, MerchandisingStore,
+    OrderStore, SessionStore, SignInThrottle,
+};
 
 /// The stores the server runs with.
 #[derive(Clone)]
@@ -36,8 +41,12 @@ pub struct Stores {
     pub catalog: Arc<dyn CatalogStore>,
     pub customers: Arc<dyn CustomerStore>,
     pub sessions: Arc<dyn SessionStore>,
+    pub throttle: Arc<dyn SignInThrottle>,
     pub carts: Arc<dyn CartStore>,
     pub orders: Arc<dyn OrderStore>,
+    pub back_office: Arc<dyn BackOfficeStore>,
+    pub audit: Arc<dyn AuditLog>,
+    pub merchandising: Arc<dyn MerchandisingStore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,10 +85,13 @@ fn stores<DB>(pool: sqlx::Pool<DB>, read_pool: sqlx::Pool<DB>, asset_base_url: &
 where
     DB: catalog::Dialect,
     catalog::SqlCatalog<DB>: CatalogStore + 'static,
-    accounts::SqlAccounts<DB>: CustomerStore + SessionStore + 'static,
+    accounts::SqlAccounts<DB>: CustomerStore + SessionStore + SignInThrottle + 'static,
     carts::SqlCarts<DB>: CartStore + 'static,
     orders::SqlOrders<DB>: OrderStore + 'static,
+    back_office::SqlBackOffice<DB>: BackOfficeStore + AuditLog + 'static,
+    merchandising::SqlMerchandising<DB>: MerchandisingStore + 'static,
 {
+    let back_office = Arc::new(back_office::SqlBackOffice::new(pool.clone()));
     let accounts = Arc::new(accounts::SqlAccounts::new(pool.clone()));
     Stores {
         catalog: Arc::new(catalog::SqlCatalog::new(
@@ -88,8 +100,12 @@ where
             asset_base_url,
         )),
         customers: accounts.clone(),
-        sessions: accounts,
+        sessions: accounts.clone(),
+        throttle: accounts,
         carts: Arc::new(carts::SqlCarts::new(pool.clone())),
-        orders: Arc::new(orders::SqlOrders::new(pool)),
+        orders: Arc::new(orders::SqlOrders::new(pool.clone())),
+        back_office: back_office.clone(),
+        audit: back_office,
+        merchandising: Arc::new(merchandising::SqlMerchandising::new(pool, asset_base_url)),
     }
 }

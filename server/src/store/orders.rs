@@ -77,6 +77,26 @@ pub struct OrderSummaryRow {
     placed_at: i64,
 }
 
+/// Selects [`OrderSummaryRow`]s from `orders o`.
+pub const ORDER_SUMMARY_SELECT: &str =
+    "SELECT o.id, o.status, o.total_minor, o.currency, o.placed_at,
+    CAST((SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id)
+        AS BIGINT) AS item_count
+    FROM orders o";
+
+impl OrderSummaryRow {
+    pub fn into_domain(self) -> Result<OrderSummary, StoreError> {
+        Ok(OrderSummary {
+            id: self.id,
+            reference: order_reference(self.id),
+            status: status(&self.status)?,
+            total: money(self.total_minor, &self.currency)?,
+            item_count: u32::try_from(self.item_count).unwrap_or(0),
+            placed_at: self.placed_at,
+        })
+    }
+}
+
 fn status(raw: &str) -> Result<OrderStatus, StoreError> {
     OrderStatus::parse(raw).ok_or_else(|| corrupt("order status", raw))
 }
@@ -446,30 +466,16 @@ where
     }
 
     async fn orders_of(&self, customer: i64) -> Result<Vec<OrderSummary>, StoreError> {
-        let rows: Vec<OrderSummaryRow> = sqlx::query_as(
-            "SELECT o.id, o.status, o.total_minor, o.currency, o.placed_at,
-                CAST((SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id)
-                    AS BIGINT) AS item_count
-             FROM orders o
+        let rows: Vec<OrderSummaryRow> = sqlx::query_as(&format!(
+            "{ORDER_SUMMARY_SELECT}
              WHERE o.customer_id = $1 AND o.payment_declined IS NULL
-             ORDER BY o.id DESC",
-        )
+             ORDER BY o.id DESC"
+        ))
         .bind(customer)
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(OrderSummary {
-                    id: r.id,
-                    reference: order_reference(r.id),
-                    status: status(&r.status)?,
-                    total: money(r.total_minor, &r.currency)?,
-                    item_count: u32::try_from(r.item_count).unwrap_or(0),
-                    placed_at: r.placed_at,
-                })
-            })
-            .collect()
+        rows.into_iter().map(OrderSummaryRow::into_domain).collect()
     }
 }
 

@@ -1,0 +1,159 @@
+//! Server functions for the admin pages. Each checks on the server, for
+//! every call, that the caller is a merchandiser or admin: the browser's
+//! word counts for nothing.
+
+use crate::forms::FormFeedback;
+use crate::model::back_office::{AuditEntry, Dashboard, ListPage, ProductRow};
+use crate::model::merchandising::EditableProduct;
+use crate::model::{Category, Customer};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An admin page's data, or why this visitor may not see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Staffed<T> {
+    Allowed {
+        staff: Customer,
+        data: T,
+    },
+    /// Not signed in.
+    SignIn,
+    /// Signed in, but as a shopper.
+    Forbidden,
+}
+
+#[cfg(feature = "ssr")]
+fn unavailable(e: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(error = %e, "admin query failed");
+    ServerFnError::new("The store's admin data is unavailable right now.")
+}
+
+/// Runs `load` for a merchandiser or admin; anyone else gets why not.
+#[cfg(feature = "ssr")]
+async fn for_staff<T, F>(
+    load: impl FnOnce(crate::services::Services) -> F,
+) -> Result<Staffed<T>, ServerFnError>
+where
+    F: std::future::Future<Output = Result<T, vitrine_domain::store::StoreError>>,
+{
+    use crate::services::{StaffAccess, current_staff, services};
+    // The refusal's status goes on the response, whether it is this call's
+    // (from the browser) or the page's that made it (server rendering).
+    let refuse = |status: http::StatusCode| {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+    };
+    match current_staff().await? {
+        Ok(staff) => Ok(Staffed::Allowed {
+            staff,
+            data: load(services()?).await.map_err(unavailable)?,
+        }),
+        Err(StaffAccess::SignIn) => {
+            refuse(http::StatusCode::UNAUTHORIZED);
+            Ok(Staffed::SignIn)
+        }
+        Err(StaffAccess::Forbidden) => {
+            refuse(http::StatusCode::FORBIDDEN);
+            Ok(Staffed::Forbidden)
+        }
+    }
+}
+
+/// Midnight UTC today, in unix seconds.
+#[cfg(feature = "ssr")]
+fn start_of_today() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    now - now.rem_euclid(86_400)
+}
+
+#[server(endpoint = "admin/dashboard")]
+pub async fn admin_dashboard() -> Result<Staffed<Dashboard>, ServerFnError> {
+    for_staff(|s| async move { s.back_office.dashboard(start_of_today()).await }).await
+}
+
+/// The product list; the arguments are the page's query string.
+#[server(endpoint = "admin/products")]
+pub async fn admin_products(
+    q: String,
+    status: String,
+    category: String,
+    stock: String,
+    page: String,
+) -> Result<Staffed<ListPage<ProductRow>>, ServerFnError> {
+    use crate::model::back_office::ProductFilter;
+    let pairs: Vec<(String, String)> = [
+        ("q", q),
+        ("status", status),
+        ("category", category),
+        ("stock", stock),
+        ("page", page),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let filter = ProductFilter::from_query(&pairs);
+    for_staff(|s| async move { s.back_office.products(&filter).await }).await
+}
+
+/// The audit log, newest first; the arguments are the page's query string.
+#[server(endpoint = "admin/audit")]
+pub async fn admin_audit_log(
+    entity: String,
+    actor: String,
+    page: String,
+) -> Result<Staffed<ListPage<AuditEntry>>, ServerFnError> {
+    use crate::model::back_office::AuditFilter;
+    let pairs: Vec<(String, String)> = [("entity", entity), ("actor", actor), ("page", page)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let filter = AuditFilter::from_query(&pairs);
+    for_staff(|s| async move { s.audit.entries(&filter).await }).await
+}
+
+/// What the product editor shows: the product (none on the "new" page), the
+/// categories to choose from, and what a failed form post left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductEditor {
+    pub product: Option<EditableProduct>,
+    pub categories: Vec<Category>,
+    pub feedback: Option<FormFeedback>,
+}
+
+/// The editor for a product; `Allowed { data: None }` when there is no such product.
+#[server(endpoint = "admin/product")]
+pub async fn admin_product(slug: String) -> Result<Staffed<Option<ProductEditor>>, ServerFnError> {
+    use crate::model::Slug;
+    let feedback = use_context::<FormFeedback>();
+    for_staff(|s| async move {
+        let Ok(slug) = Slug::parse(&slug) else {
+            return Ok(None);
+        };
+        let Some(product) = s.merchandising.editable_product(&slug).await? else {
+            return Ok(None);
+        };
+        Ok(Some(ProductEditor {
+            product: Some(product),
+            categories: s.merchandising.all_categories().await?,
+            feedback,
+        }))
+    })
+    .await
+}
+
+/// The editor for a new product.
+#[server(endpoint = "admin/new_product")]
+pub async fn admin_new_product() -> Result<Staffed<ProductEditor>, ServerFnError> {
+    let feedback = use_context::<FormFeedback>();
+    for_staff(|s| async move {
+        Ok(ProductEditor {
+            product: None,
+            categories: s.merchandising.all_categories().await?,
+            feedback,
+        })
+    })
+    .await
+}
