@@ -103,6 +103,12 @@ pub fn App() -> impl IntoView {
                         view=pages::AdminProductPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/admin/orders") view=pages::AdminOrdersPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/orders/:id")
+                        view=pages::AdminOrderPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/admin/audit") view=pages::AdminAuditPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -5,7 +5,9 @@ use crate::forms::FormFeedback;
 use leptos::prelude::{ServerFnError, use_context};
 use vitrine_domain::customer::Customer;
 use vitrine_domain::shop::Shop;
-use vitrine_domain::store::{AuditLog, BackOfficeStore, MerchandisingStore, Session};
+use vitrine_domain::store::{
+    AuditLog, BackOfficeStore, MerchandisingStore, OrderDeskStore, Session,
+};
 
 #[derive(Clone)]
 pub struct Services {
@@ -14,6 +16,7 @@ pub struct Services {
     pub back_office: std::sync::Arc<dyn BackOfficeStore>,
     pub audit: std::sync::Arc<dyn AuditLog>,
     pub merchandising: std::sync::Arc<dyn MerchandisingStore>,
+    pub order_desk: std::sync::Arc<dyn OrderDeskStore>,
     /// The origin shoppers reach, e.g. `https://shop.example.com`, for canonical links.
     pub public_url: String,
     /// URLs of the viewer module, so product pages can load it.

@@ -14,6 +14,7 @@ pub mod form;
 pub mod merchandising;
 pub mod money;
 pub mod order;
+pub mod order_desk;
 pub mod payment;
 pub mod pricing;
 pub mod product;

@@ -552,6 +552,8 @@ impl Shop {
                             action: OrderAction::Pay,
                             payment: Some(payment),
                             declined: None,
+                            note: None,
+                            by: None,
                             at: now,
                         },
                     )
@@ -572,6 +574,8 @@ impl Shop {
                             action: OrderAction::Cancel,
                             payment: None,
                             declined: Some(reason.clone()),
+                            note: None,
+                            by: None,
                             at: now,
                         },
                     )
@@ -619,11 +623,24 @@ impl Shop {
         Ok(self.orders.orders_of(customer).await?)
     }
 
-    /// Moves an order on (merchandisers); a refund gives the money back first.
+    /// Moves an order on (the system); a refund gives the money back first.
     pub async fn change_order_status(
         &self,
         id: OrderId,
         action: OrderAction,
+    ) -> Result<OrderDetail, ShopError> {
+        self.move_order(id, action, None, None).await
+    }
+
+    /// Moves an order on as `staff` asked (their audit entry is written with
+    /// the change); `note` goes into the order's history (a tracking number).
+    /// Cancelling or refunding gives a paid order's money back first.
+    pub async fn move_order(
+        &self,
+        id: OrderId,
+        action: OrderAction,
+        note: Option<String>,
+        staff: Option<&Customer>,
     ) -> Result<OrderDetail, ShopError> {
         let order = self.orders.order(id).await?.ok_or_else(|| {
             ShopError::NotFound(format!("no order {}", crate::order::order_reference(id)))
@@ -646,6 +663,20 @@ impl Shop {
                     action,
                     payment: None,
                     declined: None,
+                    by: staff.map(|who| {
+                        crate::back_office::NewAuditEntry::by(
+                            who,
+                            self.now(),
+                            &format!("order.{}", crate::order_desk::action_str(action)),
+                            "order",
+                            &order.reference,
+                            match &note {
+                                Some(note) => format!("{} → {next} ({note})", order.status),
+                                None => format!("{} → {next}", order.status),
+                            },
+                        )
+                    }),
+                    note,
                     at: self.now(),
                 },
             )

@@ -211,6 +211,20 @@ pub trait MerchandisingStore: Send + Sync {
     ) -> Result<i64, crate::merchandising::SaveError>;
 }
 
+/// The order desk's reads: every order (with filters) and an order's history.
+#[async_trait]
+pub trait OrderDeskStore: Send + Sync {
+    async fn orders(
+        &self,
+        filter: &crate::order_desk::OrderFilter,
+    ) -> Result<crate::back_office::ListPage<crate::order_desk::OrderRow>, StoreError>;
+    /// The order's status changes, oldest first.
+    async fn order_events(
+        &self,
+        order: OrderId,
+    ) -> Result<Vec<crate::order_desk::OrderEvent>, StoreError>;
+}
+
 /// Who did what: one entry for every change made from the admin side.
 #[async_trait]
 pub trait AuditLog: Send + Sync {
@@ -299,6 +313,11 @@ pub struct StatusChange {
     pub payment: Option<Payment>,
     /// With `Cancel` after a failed payment: why it failed.
     pub declined: Option<String>,
+    /// Kept in the order's history, e.g. a shipment's tracking number.
+    pub note: Option<String>,
+    /// When a person asked for it: their audit entry, written in the same
+    /// transaction (restocked items are logged as theirs too).
+    pub by: Option<crate::back_office::NewAuditEntry>,
     pub at: i64,
 }
 

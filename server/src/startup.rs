@@ -133,6 +133,7 @@ impl Application {
             back_office: stores.back_office.clone(),
             audit: stores.audit.clone(),
             merchandising: stores.merchandising.clone(),
+            order_desk: stores.order_desk.clone(),
             public_url: settings
                 .public_url
                 .clone()

@@ -3,8 +3,11 @@
 //! word counts for nothing.
 
 use crate::forms::FormFeedback;
+use crate::model::OrderDetail;
 use crate::model::back_office::{AuditEntry, Dashboard, ListPage, ProductRow};
 use crate::model::merchandising::EditableProduct;
+use crate::model::order::OrderAction;
+use crate::model::order_desk::{OrderEvent, OrderRow};
 use crate::model::{Category, Customer};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -154,6 +157,60 @@ pub async fn admin_new_product() -> Result<Staffed<ProductEditor>, ServerFnError
             categories: s.merchandising.all_categories().await?,
             feedback,
         })
+    })
+    .await
+}
+
+/// The order list; the arguments are the page's query string.
+#[server(endpoint = "admin/orders")]
+pub async fn admin_orders(
+    status: String,
+    from: String,
+    to: String,
+    customer: String,
+    page: String,
+) -> Result<Staffed<ListPage<OrderRow>>, ServerFnError> {
+    use crate::model::order_desk::OrderFilter;
+    let pairs: Vec<(String, String)> = [
+        ("status", status),
+        ("from", from),
+        ("to", to),
+        ("customer", customer),
+        ("page", page),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let filter = OrderFilter::from_query(&pairs);
+    for_staff(|s| async move { s.order_desk.orders(&filter).await }).await
+}
+
+/// One order for the desk: its detail, history and what may happen next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderDesk {
+    pub order: OrderDetail,
+    pub events: Vec<OrderEvent>,
+    pub actions: Vec<OrderAction>,
+    pub feedback: Option<FormFeedback>,
+}
+
+/// `Allowed { data: None }` when there is no such order.
+#[server(endpoint = "admin/order")]
+pub async fn admin_order(id: String) -> Result<Staffed<Option<OrderDesk>>, ServerFnError> {
+    let feedback = use_context::<FormFeedback>();
+    for_staff(|s| async move {
+        let Ok(id) = id.trim().parse::<i64>() else {
+            return Ok(None);
+        };
+        let Some(order) = s.shop.orders.order(id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(OrderDesk {
+            actions: crate::model::order_desk::actions_for(order.status),
+            events: s.order_desk.order_events(id).await?,
+            order,
+            feedback,
+        }))
     })
     .await
 }

@@ -13,7 +13,8 @@ mod search;
 
 pub use account::{AccountPage, LoginPage, RegisterPage};
 pub use admin::{
-    AdminAuditPage, AdminDashboardPage, AdminNewProductPage, AdminProductPage, AdminProductsPage,
+    AdminAuditPage, AdminDashboardPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage,
+    AdminProductPage, AdminProductsPage,
 };
 pub use cart::CartPage;
 pub use category::CategoryPage;

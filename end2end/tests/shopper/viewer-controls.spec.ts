@@ -16,6 +16,8 @@ async function settledShot(canvas: Locator) {
 test("the view turns by itself until the shopper takes over; keys and buttons move it", async ({
   page,
 }) => {
+  // Many steps, each waiting for frames that SwiftShader draws slowly on 2 cores.
+  test.setTimeout(300_000);
   await page.goto("/p/sheen-chair?lod=3");
   const canvas = page.locator("canvas#vitrine-viewer");
   await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });

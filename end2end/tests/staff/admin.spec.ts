@@ -58,3 +58,87 @@ test("a shopper who opens /admin gets the friendly 403 page", async ({ page }) =
   await expect(page.getByTestId("forbidden")).toContainText("for the store's staff");
   await expect(page.getByRole("navigation", { name: "Admin" })).toHaveCount(0);
 });
+
+test("a merchandiser creates a product with two variants, publishes it, and a shopper sees it", async ({ page }) => {
+  const slug = `desk-lamp-${Date.now()}`;
+  const signIn = await page.request.post("/api/v1/session", { data: ADMIN });
+  expect(signIn.status()).toBe(200);
+  await page.goto("/admin/products");
+  await page.getByTestId("new-product").click();
+  await expect(page).toHaveURL(/\/admin\/products\/new$/);
+  await page.getByTestId("product-title").fill("Desk Lamp");
+  await page.getByTestId("product-slug").fill(slug);
+  await page.getByTestId("product-category").selectOption("home-decor");
+  await page.getByTestId("variant-new-sku").fill(`${slug}-white`);
+  await page.getByTestId("variant-new-name").fill("White");
+  await page.getByTestId("variant-new-options").fill("Colour: White");
+  // A price with three decimals is refused at its field; nothing is saved.
+  await page.getByTestId("variant-new-price").fill("39.999");
+  await page.getByTestId("variant-new-stock").fill("4");
+  await page.getByTestId("create-product").click();
+  await expect(page.getByTestId("variant-new-price-error")).toContainText("two decimals");
+  await expect(page.getByTestId("product-title")).toHaveValue("Desk Lamp");
+  await page.getByTestId("variant-new-price").fill("39.90");
+  await page.getByTestId("create-product").click();
+  await expect(page).toHaveURL(new RegExp(`/admin/products/${slug}\\?saved=created$`));
+  await expect(page.getByTestId("saved")).toHaveText("Product created.");
+
+  // The second variant.
+  const add = page.getByTestId("add-variant-form");
+  await add.getByTestId("variant-new-sku").fill(`${slug}-black`);
+  await add.getByTestId("variant-new-name").fill("Black");
+  await add.getByTestId("variant-new-price").fill("42");
+  await add.getByTestId("variant-new-stock").fill("2");
+  await page.getByTestId("add-variant").click();
+  await expect(page.getByTestId("saved")).toHaveText("Variant added.");
+  await expect(page.getByTestId("variant")).toHaveCount(2);
+
+  // Still a draft: shoppers get a 404. Publish it.
+  expect((await page.request.get(`/api/v1/products/${slug}`)).status()).toBe(404);
+  await page.getByTestId("product-published").check();
+  await page.getByTestId("save-product").click();
+  await expect(page.getByTestId("saved")).toHaveText("Product saved.");
+
+  // A shopper (a fresh browser context) sees it with both variants.
+  const shopper = await page.context().browser()!.newContext();
+  const shop = await shopper.newPage();
+  await shop.goto(`/p/${slug}`);
+  await expect(shop.getByRole("heading", { name: "Desk Lamp" })).toBeVisible();
+  await expect(shop.getByText("Black").first()).toBeVisible();
+  await shopper.close();
+});
+
+test("cancelling an order from the order desk puts its stock back", async ({ page }) => {
+  const sku = "STAND-MIXER";
+  const stock = async () => {
+    const product = await (await page.request.get("/api/v1/products/stand-mixer")).json();
+    return product.variants.find((v: { sku: string }) => v.sku === sku).stock_on_hand as number;
+  };
+  // A guest buys two (in its own context, so its cookies stay its own).
+  const guestContext = await page.context().browser()!.newContext();
+  const guest = guestContext.request;
+  const email = `guest-${Date.now()}@example.com`;
+  expect((await guest.post("/api/v1/cart/items", { data: { sku, quantity: 2 } })).status()).toBe(200);
+  const before = await stock();
+  const order = await (
+    await guest.post("/api/v1/checkout", {
+      headers: { "idempotency-key": `cancel-${Date.now()}` },
+      data: {
+        idempotency_key: "", email, name: "Gus Guest", line1: "1 Main St", city: "Springfield",
+        postal_code: "12345", country: "US", card_number: "4242 4242 4242 4242", card_expiry: "12/39", card_cvc: "123",
+      },
+    })
+  ).json();
+  expect(order.status).toBe("paid");
+  await guestContext.close();
+  expect(await stock()).toBe(before - 2);
+
+  expect((await page.request.post("/api/v1/session", { data: ADMIN })).status()).toBe(200);
+  await page.goto(`/admin/orders?customer=${encodeURIComponent(email)}`);
+  await page.getByTestId("admin-order-row").getByRole("link").click();
+  await expect(page.getByTestId("order-status")).toHaveText("paid");
+  await page.getByTestId("action-cancel").getByRole("button").click();
+  await expect(page.getByTestId("order-status")).toHaveText("cancelled");
+  await expect(page.getByTestId("no-actions")).toBeVisible();
+  expect(await stock()).toBe(before);
+});

@@ -30,6 +30,7 @@ pub fn add_routes(router: axum::Router<AppState>) -> axum::Router<AppState> {
         .route("/admin/products/{slug}/variants", post(add_variant))
         .route("/admin/variants/{sku}", post(update_variant))
         .route("/admin/variants/{sku}/stock", post(adjust_stock))
+        .route("/admin/orders/{id}/status", post(move_order))
 }
 
 /// The signed-in merchandiser or admin, or the response that refuses.
@@ -403,6 +404,71 @@ async fn adjust_stock(
         Err(error) => {
             let form = format!("stock:{sku}");
             refused(&state, &back, &headers, &form, error, &fields).await
+        }
+    }
+}
+
+async fn move_order(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    use vitrine_domain::order_desk::{StaffTransition, action_str};
+    use vitrine_domain::shop::ShopError;
+    let who = match staff(&state, &headers).await {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return (StatusCode::NOT_FOUND, format!("no order {id:?}")).into_response();
+    };
+    let field = |name: &str| fields.get(name).map_or("", String::as_str);
+    let result = async {
+        let transition = StaffTransition::parse(field("action"), field("tracking_number"))
+            .map_err(ShopError::Invalid)?;
+        state
+            .services
+            .shop
+            .move_order(
+                id,
+                transition.action,
+                transition.tracking_number,
+                Some(&who),
+            )
+            .await?;
+        Ok::<_, ShopError>(transition.action)
+    };
+    let path = format!("/admin/orders/{id}");
+    match result.await {
+        Ok(action) => redirect(&format!("{path}?saved={}", action_str(action)), None),
+        Err(ShopError::NotFound(message)) => (StatusCode::NOT_FOUND, message).into_response(),
+        Err(error) => {
+            let (errors, message) = match error {
+                ShopError::Invalid(errors) => (errors, None),
+                ShopError::Unavailable(detail) => {
+                    tracing::error!(error = %detail, order = id, "an order could not be moved on");
+                    (
+                        FieldErrors::default(),
+                        Some(format!(
+                            "Nothing was changed: {detail}. Try again in a moment."
+                        )),
+                    )
+                }
+                other => (FieldErrors::default(), Some(other.to_string())),
+            };
+            let status = if message.is_some() && errors.is_empty() {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let feedback = FormFeedback {
+                form: "order-status".into(),
+                errors,
+                message,
+                values: fields.clone().into_iter().collect(),
+            };
+            render_again(&state, &path, &headers, feedback, status, None).await
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod back_office;
 pub mod carts;
 pub mod catalog;
 pub mod merchandising;
+pub mod order_desk;
 pub mod orders;
 pub mod postgres;
 mod rows;
@@ -32,7 +33,7 @@ pub mod sqlite;
 use std::sync::Arc;
 use vitrine_domain::store::{
     AuditLog, BackOfficeStore, CartStore, CatalogStore, CustomerStore, MerchandisingStore,
-    OrderStore, SessionStore, SignInThrottle,
+    OrderDeskStore, OrderStore, SessionStore, SignInThrottle,
 };
 
 /// The stores the server runs with.
@@ -47,6 +48,7 @@ pub struct Stores {
     pub back_office: Arc<dyn BackOfficeStore>,
     pub audit: Arc<dyn AuditLog>,
     pub merchandising: Arc<dyn MerchandisingStore>,
+    pub order_desk: Arc<dyn OrderDeskStore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +92,7 @@ where
     orders::SqlOrders<DB>: OrderStore + 'static,
     back_office::SqlBackOffice<DB>: BackOfficeStore + AuditLog + 'static,
     merchandising::SqlMerchandising<DB>: MerchandisingStore + 'static,
+    order_desk::SqlOrderDesk<DB>: OrderDeskStore + 'static,
 {
     let back_office = Arc::new(back_office::SqlBackOffice::new(pool.clone()));
     let accounts = Arc::new(accounts::SqlAccounts::new(pool.clone()));
@@ -104,6 +107,7 @@ where
         throttle: accounts,
         carts: Arc::new(carts::SqlCarts::new(pool.clone())),
         orders: Arc::new(orders::SqlOrders::new(pool.clone())),
+        order_desk: Arc::new(order_desk::SqlOrderDesk::new(pool.clone())),
         back_office: back_office.clone(),
         audit: back_office,
         merchandising: Arc::new(merchandising::SqlMerchandising::new(pool, asset_base_url)),

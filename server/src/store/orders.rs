@@ -431,16 +431,58 @@ where
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(store_error)?;
+                let who = change
+                    .by
+                    .as_ref()
+                    .map_or("system".to_string(), |entry| entry.actor_email.clone());
                 for (variant_id, quantity) in lines {
-                    sqlx::query("UPDATE variants SET stock_on_hand = stock_on_hand + $1 WHERE id = $2")
-                        .bind(quantity)
+                    // A variant deleted since has nothing to restock.
+                    let after: Option<(i64,)> = sqlx::query_as(
+                        "UPDATE variants SET stock_on_hand = stock_on_hand + $1 WHERE id = $2
+                         RETURNING stock_on_hand",
+                    )
+                    .bind(quantity)
+                    .bind(variant_id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(store_error)?;
+                    if let Some((after,)) = after {
+                        sqlx::query(
+                            "INSERT INTO stock_movements
+                                (variant_id, quantity_change, stock_after, reason, note, actor_email, at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
                         .bind(variant_id)
+                        .bind(quantity)
+                        .bind(after)
+                        .bind(next.as_str().to_string())
+                        .bind(order_reference(id))
+                        .bind(who.clone())
+                        .bind(change.at)
                         .execute(&mut *conn)
                         .await
                         .map_err(store_error)?;
+                    }
                 }
             }
-            record_event(&mut conn, id, next, change.declined.clone(), change.at).await?;
+            if let Some(entry) = &change.by {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor_id, actor_email, action, entity, entity_id, detail)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(entry.at)
+                .bind(entry.actor_id)
+                .bind(entry.actor_email.clone())
+                .bind(entry.action.clone())
+                .bind(entry.entity.clone())
+                .bind(entry.entity_id.clone())
+                .bind(entry.detail.clone())
+                .execute(&mut *conn)
+                .await
+                .map_err(store_error)?;
+            }
+            let note = change.declined.clone().or_else(|| change.note.clone());
+            record_event(&mut conn, id, next, note, change.at).await?;
             Ok(())
         }
         .await;

@@ -5,11 +5,13 @@
 
 mod audit;
 mod dashboard;
+mod orders;
 mod product_editor;
 mod products;
 
 pub use audit::AdminAuditPage;
 pub use dashboard::AdminDashboardPage;
+pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use product_editor::{AdminNewProductPage, AdminProductPage};
 pub use products::AdminProductsPage;
 
@@ -19,9 +21,10 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 /// The admin side's sections, for the navigation.
-const SECTIONS: [(&str, &str, &str); 3] = [
+const SECTIONS: [(&str, &str, &str); 4] = [
     ("dashboard", "/admin", "Dashboard"),
     ("products", "/admin/products", "Products"),
+    ("orders", "/admin/orders", "Orders"),
     ("audit", "/admin/audit", "Audit log"),
 ];
 
@@ -118,6 +121,11 @@ pub(crate) fn Pager(path: &'static str, base: String, page: u32, pages: u32) -> 
             {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"Next →"</a> })}
         </nav>
     }
+}
+
+/// "1 order", "3 orders".
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `a=1&b=two` from pairs, leaving out empty values.

@@ -99,7 +99,7 @@ fn ProductList(
             </label>
             <button type="submit">"Filter"</button>
         </form>
-        <p data-testid="product-count">{format!("{} products", list.total)}</p>
+        <p data-testid="product-count">{super::count(list.total, "product", "products")}</p>
         {if list.items.is_empty() {
             view! { <p data-testid="no-products">"No product matches these filters."</p> }.into_any()
         } else {
