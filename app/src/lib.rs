@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                         view=pages::AdminOrderPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/admin/staff") view=pages::AdminStaffPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=pages::AdminAuditPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -218,6 +218,14 @@ impl AuditFilter {
     }
 }
 
+/// A role waiting for someone to register with this email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub email: String,
+    pub role: crate::customer::Role,
+    pub invited_at: i64,
+}
+
 /// Checks an admin's wish to give `target_email` a role: nobody changes their
 /// own role (an admin cannot lock themselves out by mistake).
 pub fn check_role_change(actor: &Customer, target_email: &str) -> Result<(), FieldErrors> {

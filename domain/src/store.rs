@@ -109,6 +109,12 @@ pub trait CustomerStore: Send + Sync {
     async fn customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError>;
     /// Gives the account with this email `role`; `None` when there is none.
     async fn set_role(&self, email: &Email, role: Role) -> Result<Option<Customer>, StoreError>;
+    /// Merchandisers and admins, by email.
+    async fn staff(&self) -> Result<Vec<Customer>, StoreError>;
+    /// Gives `email` `role` when it registers (replacing an earlier invitation).
+    async fn invite(&self, email: &Email, role: Role, now: i64) -> Result<(), StoreError>;
+    /// Invitations not yet taken up, newest first.
+    async fn invitations(&self) -> Result<Vec<crate::back_office::Invitation>, StoreError>;
 }
 
 /// A signed-in or anonymous visitor's server-side session.

@@ -12,11 +12,18 @@ on_both_databases!(
     staff_see_the_dashboard_the_product_list_and_the_audit_log,
     sign_in_waits_after_repeated_failures,
     state_changing_requests_from_another_site_are_refused,
+    admins_give_roles_and_invite_merchandisers,
 );
 
-const ADMIN_PAGES: [&str; 3] = ["/admin", "/admin/products", "/admin/audit"];
+const ADMIN_PAGES: [&str; 5] = [
+    "/admin",
+    "/admin/products",
+    "/admin/orders",
+    "/admin/staff",
+    "/admin/audit",
+];
 /// The admin server functions, as the browser calls them (form-encoded POST).
-const ADMIN_FUNCTIONS: [(&str, &[(&str, &str)]); 3] = [
+const ADMIN_FUNCTIONS: [(&str, &[(&str, &str)]); 5] = [
     ("/api/admin/dashboard", &[]),
     (
         "/api/admin/products",
@@ -32,6 +39,17 @@ const ADMIN_FUNCTIONS: [(&str, &[(&str, &str)]); 3] = [
         "/api/admin/audit",
         &[("entity", ""), ("actor", ""), ("page", "")],
     ),
+    (
+        "/api/admin/orders",
+        &[
+            ("status", ""),
+            ("from", ""),
+            ("to", ""),
+            ("customer", ""),
+            ("page", ""),
+        ],
+    ),
+    ("/api/admin/staff", &[]),
 ];
 
 async fn registered_shopper(app: &TestApp, email: &str) -> Shopper {
@@ -326,4 +344,110 @@ async fn state_changing_requests_from_another_site_are_refused(db: Database) {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+}
+
+async fn admins_give_roles_and_invite_merchandisers(db: Database) {
+    let app = spawn_app(db).await;
+    let mut admin = signed_in_admin(&app, "boss@example.com").await;
+    registered_shopper(&app, "mia@example.com").await;
+
+    // An existing account becomes a merchandiser and can open the admin side,
+    // but not the staff page.
+    let response = admin
+        .post_form(
+            "/admin/staff",
+            &[("email", "Mia@Example.com"), ("role", "merchandiser")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/admin/staff?saved=role");
+    let mut mia = app.shopper();
+    let response = mia
+        .post_json(
+            "/api/v1/session",
+            serde_json::json!({"email": "mia@example.com", "password": "correct horse"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(mia.get("/admin/products").await.status(), 200);
+    assert_eq!(mia.get("/admin/staff").await.status(), 403);
+    let response = mia
+        .post_form(
+            "/admin/staff",
+            &[("email", "mia@example.com"), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        403,
+        "merchandisers cannot promote themselves"
+    );
+
+    // An email with no account is invited; registering with it gives the role.
+    let response = admin
+        .post_form(
+            "/admin/staff",
+            &[("email", "new@example.com"), ("role", "merchandiser")],
+        )
+        .await;
+    assert_eq!(response.headers()["location"], "/admin/staff?saved=invited");
+    let staff = admin.get("/admin/staff").await.text().await.unwrap();
+    assert_eq!(staff.matches(r#"data-testid="invitation-row""#).count(), 1);
+    let mut newcomer = registered_shopper(&app, "new@example.com").await;
+    assert_eq!(newcomer.get("/admin").await.status(), 200);
+    let staff = admin.get("/admin/staff").await.text().await.unwrap();
+    assert_eq!(staff.matches(r#"data-testid="invitation-row""#).count(), 0);
+    assert_eq!(staff.matches(r#"data-testid="staff-row""#).count(), 3);
+
+    // Bad input: nobody changes their own role; a customer role needs an account.
+    let response = admin
+        .post_form(
+            "/admin/staff",
+            &[("email", "boss@example.com"), ("role", "customer")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("you cannot change your own role")
+    );
+    let response = admin
+        .post_form(
+            "/admin/staff",
+            &[("email", "ghost@example.com"), ("role", "customer")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let response = admin
+        .post_form(
+            "/admin/staff",
+            &[("email", "not an email"), ("role", "owner")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+
+    // Taking the role away closes the admin side again.
+    let response = admin
+        .post_form(
+            "/admin/staff",
+            &[("email", "mia@example.com"), ("role", "customer")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(mia.get("/admin/products").await.status(), 403);
+    let log = admin
+        .get("/admin/audit?entity=account")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        log.matches(r#"data-testid="audit-row""#).count(),
+        3,
+        "{log}"
+    );
+    assert!(log.contains("role.invite") && log.contains("role.assign"));
 }

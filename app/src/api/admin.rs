@@ -63,6 +63,30 @@ where
     }
 }
 
+/// Like [`for_staff`], for what only admins may do (merchandisers get 403).
+#[cfg(feature = "ssr")]
+async fn for_admins<T, F>(
+    load: impl FnOnce(crate::services::Services) -> F,
+) -> Result<Staffed<T>, ServerFnError>
+where
+    F: std::future::Future<Output = Result<T, vitrine_domain::store::StoreError>>,
+{
+    use crate::model::customer::Role;
+    match for_staff(|s| async move { Ok(s) }).await? {
+        Staffed::Allowed { staff, data } if staff.role == Role::Admin => Ok(Staffed::Allowed {
+            data: load(data).await.map_err(unavailable)?,
+            staff,
+        }),
+        Staffed::Allowed { .. } | Staffed::Forbidden => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::FORBIDDEN);
+            }
+            Ok(Staffed::Forbidden)
+        }
+        Staffed::SignIn => Ok(Staffed::SignIn),
+    }
+}
+
 /// Midnight UTC today, in unix seconds.
 #[cfg(feature = "ssr")]
 fn start_of_today() -> i64 {
@@ -211,6 +235,28 @@ pub async fn admin_order(id: String) -> Result<Staffed<Option<OrderDesk>>, Serve
             order,
             feedback,
         }))
+    })
+    .await
+}
+
+/// The staff page: who runs the store, and who is invited to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffPage {
+    pub members: Vec<Customer>,
+    pub invitations: Vec<crate::model::back_office::Invitation>,
+    pub feedback: Option<FormFeedback>,
+}
+
+/// Admins only.
+#[server(endpoint = "admin/staff")]
+pub async fn admin_staff() -> Result<Staffed<StaffPage>, ServerFnError> {
+    let feedback = use_context::<FormFeedback>();
+    for_admins(|s| async move {
+        Ok(StaffPage {
+            members: s.shop.customers.staff().await?,
+            invitations: s.shop.customers.invitations().await?,
+            feedback,
+        })
     })
     .await
 }

@@ -14,7 +14,7 @@ mod search;
 pub use account::{AccountPage, LoginPage, RegisterPage};
 pub use admin::{
     AdminAuditPage, AdminDashboardPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage,
-    AdminProductPage, AdminProductsPage,
+    AdminProductPage, AdminProductsPage, AdminStaffPage,
 };
 pub use cart::CartPage;
 pub use category::CategoryPage;

@@ -31,6 +31,7 @@ pub fn add_routes(router: axum::Router<AppState>) -> axum::Router<AppState> {
         .route("/admin/variants/{sku}", post(update_variant))
         .route("/admin/variants/{sku}/stock", post(adjust_stock))
         .route("/admin/orders/{id}/status", post(move_order))
+        .route("/admin/staff", post(give_role))
 }
 
 /// The signed-in merchandiser or admin, or the response that refuses.
@@ -470,5 +471,68 @@ async fn move_order(
             };
             render_again(&state, &path, &headers, feedback, status, None).await
         }
+    }
+}
+
+/// An admin gives an account a role, or invites an email that has none.
+async fn give_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    use vitrine_domain::Email;
+    use vitrine_domain::back_office::check_role_change;
+    use vitrine_domain::customer::Role;
+    let who = match staff(&state, &headers).await {
+        Ok(who) if who.role == Role::Admin => who,
+        Ok(_) => {
+            return (StatusCode::FORBIDDEN, "Only admins may give roles.").into_response();
+        }
+        Err(response) => return response,
+    };
+    let field = |name: &str| fields.get(name).map_or("", String::as_str);
+    let customers = &state.services.shop.customers;
+    let result = async {
+        let mut errors = FieldErrors::default();
+        let email = errors.check("email", Email::parse(field("email")));
+        let role = Role::parse(field("role"));
+        if role.is_none() {
+            errors.add("role", "choose a role");
+        }
+        let (Some(email), Some(role)) = (email, role) else {
+            return Err(SaveError::Refused(errors));
+        };
+        check_role_change(&who, email.as_str()).map_err(SaveError::Refused)?;
+        let at = now(&state);
+        let (action, detail, saved) = match customers.set_role(&email, role).await? {
+            Some(account) => (
+                "role.assign",
+                format!("now {}", account.role.as_str()),
+                "role",
+            ),
+            None if role == Role::Customer => {
+                return Err(SaveError::Refused(FieldErrors::one(
+                    "email",
+                    "no account has this email (and a customer needs no invitation)",
+                )));
+            }
+            None => {
+                customers.invite(&email, role, at).await?;
+                (
+                    "role.invite",
+                    format!("invited as {}", role.as_str()),
+                    "invited",
+                )
+            }
+        };
+        let entry = NewAuditEntry::by(&who, at, action, "account", email.as_str(), detail);
+        if let Err(e) = state.services.audit.record(&entry).await {
+            tracing::error!(error = %e, "could not record a role change in the audit log");
+        }
+        Ok::<_, SaveError>(saved)
+    };
+    match result.await {
+        Ok(saved) => redirect(&format!("/admin/staff?saved={saved}"), None),
+        Err(error) => refused(&state, "/admin/staff", &headers, "role", error, &fields).await,
     }
 }

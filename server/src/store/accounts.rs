@@ -6,6 +6,7 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::Email;
+use vitrine_domain::back_office::Invitation;
 use vitrine_domain::customer::{Customer, CustomerId, Role};
 use vitrine_domain::store::{CustomerStore, Session, SessionStore, SignInThrottle, StoreError};
 use vitrine_domain::throttle::RecentFailures;
@@ -74,7 +75,58 @@ where
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'r> CustomerRow: FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> (i64, String): FromRow<'r, DB::Row>,
+    for<'r> (String, String, i64): FromRow<'r, DB::Row>,
 {
+    async fn staff(&self) -> Result<Vec<Customer>, StoreError> {
+        let rows: Vec<CustomerRow> = sqlx::query_as(&format!(
+            "{CUSTOMER_SELECT} WHERE role IN ('merchandiser', 'admin') ORDER BY email_key"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.into_iter()
+            .map(|row| row.into_domain().map(|(customer, _)| customer))
+            .collect()
+    }
+
+    async fn invite(&self, email: &Email, role: Role, now: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM staff_invitations WHERE email_key = $1")
+            .bind(email_key(email))
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        sqlx::query(
+            "INSERT INTO staff_invitations (email_key, email, role, invited_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(email_key(email))
+        .bind(email.as_str().to_string())
+        .bind(role.as_str().to_string())
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(store_error)
+    }
+
+    async fn invitations(&self) -> Result<Vec<Invitation>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT email, role, invited_at FROM staff_invitations ORDER BY invited_at DESC, email_key",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.into_iter()
+            .map(|(email, role, invited_at)| {
+                Ok(Invitation {
+                    email,
+                    role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                    invited_at,
+                })
+            })
+            .collect()
+    }
+
     async fn create_customer(
         &self,
         email: &Email,
@@ -82,9 +134,12 @@ where
         password_hash: &str,
         now: i64,
     ) -> Result<Option<Customer>, StoreError> {
-        let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-            "INSERT INTO customers (email, email_key, name, password_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        // An invitation (from an admin) gives the new account its role.
+        let inserted: Result<(i64, String), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO customers (email, email_key, name, password_hash, created_at, role)
+             VALUES ($1, $2, $3, $4, $5, COALESCE(
+                 (SELECT role FROM staff_invitations WHERE email_key = $2), 'customer'))
+             RETURNING id, role",
         )
         .bind(email.as_str().to_string())
         .bind(email_key(email))
@@ -94,12 +149,19 @@ where
         .fetch_one(&self.pool)
         .await;
         match inserted {
-            Ok((id,)) => Ok(Some(Customer {
-                id,
-                email: email.clone(),
-                name: name.to_string(),
-                role: Role::Customer,
-            })),
+            Ok((id, role)) => {
+                sqlx::query("DELETE FROM staff_invitations WHERE email_key = $1")
+                    .bind(email_key(email))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                Ok(Some(Customer {
+                    id,
+                    email: email.clone(),
+                    name: name.to_string(),
+                    role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                }))
+            }
             Err(e) if is_unique_violation(&e) => Ok(None),
             Err(e) => Err(store_error(e)),
         }

@@ -8,12 +8,14 @@ mod dashboard;
 mod orders;
 mod product_editor;
 mod products;
+mod staff;
 
 pub use audit::AdminAuditPage;
 pub use dashboard::AdminDashboardPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use product_editor::{AdminNewProductPage, AdminProductPage};
 pub use products::AdminProductsPage;
+pub use staff::AdminStaffPage;
 
 use crate::api::Staffed;
 use crate::model::Customer;
@@ -21,10 +23,11 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 /// The admin side's sections, for the navigation.
-const SECTIONS: [(&str, &str, &str); 4] = [
+const SECTIONS: [(&str, &str, &str); 5] = [
     ("dashboard", "/admin", "Dashboard"),
     ("products", "/admin/products", "Products"),
     ("orders", "/admin/orders", "Orders"),
+    ("staff", "/admin/staff", "Staff"),
     ("audit", "/admin/audit", "Audit log"),
 ];
 
@@ -70,7 +73,8 @@ fn AdminFrame(staff: Customer, section: &'static str, children: Children) -> imp
     }
 }
 
-/// Shown (with HTTP 403) to signed-in shoppers who open an admin page.
+/// Shown (with HTTP 403) to signed-in shoppers who open an admin page, and
+/// to merchandisers on the admins' pages.
 #[component]
 fn Forbidden() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -82,8 +86,8 @@ fn Forbidden() -> impl IntoView {
         <section class="not-found" data-testid="forbidden">
             <h1>"This page is for the store's staff"</h1>
             <p>
-                "You are signed in with a shopper's account. If you run this store, "
-                "ask an admin to give your account the merchandiser role."
+                "Your account does not have the role this page needs. If you run this store, "
+                "ask an admin to give your account that role."
             </p>
             <p><a href="/">"Back to the shop"</a></p>
         </section>
