@@ -14,6 +14,42 @@ pub const LOW_STOCK_AT: i64 = 5;
 /// Rows per page in admin lists.
 pub const PAGE_SIZE: u32 = 25;
 
+/// A query-string value, trimmed; `None` when absent or empty.
+pub fn query_value(pairs: &[(String, String)], name: &str) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The `page` parameter (from 1; anything else is page 1).
+pub fn query_page(pairs: &[(String, String)]) -> u32 {
+    query_value(pairs, "page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+}
+
+/// Rows to skip for a page (from 1).
+pub fn page_offset(page: u32) -> i64 {
+    i64::from(page.max(1) - 1) * i64::from(PAGE_SIZE)
+}
+
+/// A `LIKE` pattern matching `text` anywhere, lower-cased, with the pattern
+/// characters in it taken literally (escaped with `\`).
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// The admin home page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -57,12 +93,7 @@ impl ProductFilter {
     /// `stock`, `page`); unknown values are ignored rather than refused, as
     /// a hand-edited URL should still show a list.
     pub fn from_query(pairs: &[(String, String)]) -> Self {
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-        };
+        let get = |name: &str| query_value(pairs, name);
         ProductFilter {
             query: get("q").unwrap_or_default().chars().take(100).collect(),
             published: match get("status").as_deref() {
@@ -70,32 +101,20 @@ impl ProductFilter {
                 Some("draft") => Some(false),
                 _ => None,
             },
-            category: get("category").filter(|c| !c.is_empty()),
+            category: get("category"),
             low_stock: get("stock").as_deref() == Some("low"),
-            page: get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            page: query_page(pairs),
         }
     }
 
     /// Rows to skip for this page.
     pub fn offset(&self) -> i64 {
-        i64::from(self.page.max(1) - 1) * i64::from(PAGE_SIZE)
+        page_offset(self.page)
     }
 
-    /// The `LIKE` pattern for the query: lower-cased, `%` around, and the
-    /// pattern characters in it taken literally (escaped with `\`).
+    /// The `LIKE` pattern for the query.
     pub fn like_pattern(&self) -> String {
-        let mut pattern = String::from("%");
-        for c in self.query.to_lowercase().chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                pattern.push('\\');
-            }
-            pattern.push(c);
-        }
-        pattern.push('%');
-        pattern
+        contains_pattern(&self.query)
     }
 }
 
@@ -196,25 +215,15 @@ pub struct AuditFilter {
 
 impl AuditFilter {
     pub fn from_query(pairs: &[(String, String)]) -> Self {
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
         AuditFilter {
-            entity: get("entity"),
-            actor: get("actor").map(|a| a.to_lowercase()),
-            page: get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            entity: query_value(pairs, "entity"),
+            actor: query_value(pairs, "actor").map(|a| a.to_lowercase()),
+            page: query_page(pairs),
         }
     }
 
     pub fn offset(&self) -> i64 {
-        i64::from(self.page.max(1) - 1) * i64::from(PAGE_SIZE)
+        page_offset(self.page)
     }
 }
 

@@ -3,7 +3,7 @@
 //! machine itself is `crate::order`; this adds the filters, the list rows
 //! and the checks on what staff type.
 
-use crate::back_office::PAGE_SIZE;
+use crate::back_office::{contains_pattern, page_offset, query_page, query_value};
 use crate::form::FieldErrors;
 use crate::money::Money;
 use crate::order::{OrderAction, OrderStatus};
@@ -28,13 +28,7 @@ impl OrderFilter {
     /// values that do not parse are ignored, as a hand-edited URL should
     /// still show a list.
     pub fn from_query(pairs: &[(String, String)]) -> Self {
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| query_value(pairs, name);
         OrderFilter {
             status: get("status").and_then(|s| OrderStatus::parse(&s)),
             from: get("from").and_then(|d| day_start(&d)),
@@ -45,28 +39,17 @@ impl OrderFilter {
                 .chars()
                 .take(254)
                 .collect(),
-            page: get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            page: query_page(pairs),
         }
     }
 
     pub fn offset(&self) -> i64 {
-        i64::from(self.page.max(1) - 1) * i64::from(PAGE_SIZE)
+        page_offset(self.page)
     }
 
     /// The `LIKE` pattern for the customer filter (wildcards taken literally).
     pub fn customer_pattern(&self) -> String {
-        let mut pattern = String::from("%");
-        for c in self.customer.chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                pattern.push('\\');
-            }
-            pattern.push(c);
-        }
-        pattern.push('%');
-        pattern
+        contains_pattern(&self.customer)
     }
 }
 

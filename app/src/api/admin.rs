@@ -87,18 +87,14 @@ where
     }
 }
 
-/// Midnight UTC today, in unix seconds.
-#[cfg(feature = "ssr")]
-fn start_of_today() -> i64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    now - now.rem_euclid(86_400)
-}
-
 #[server(endpoint = "admin/dashboard")]
 pub async fn admin_dashboard() -> Result<Staffed<Dashboard>, ServerFnError> {
-    for_staff(|s| async move { s.back_office.dashboard(start_of_today()).await }).await
+    for_staff(|s| async move {
+        // Midnight UTC today, by the shop's clock.
+        let now = (s.shop.clock)();
+        s.back_office.dashboard(now - now.rem_euclid(86_400)).await
+    })
+    .await
 }
 
 /// The product list; the arguments are the page's query string.

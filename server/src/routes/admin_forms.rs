@@ -276,17 +276,29 @@ async fn add_variant(
     }
 }
 
-/// The product a variant belongs to, for the page to show again.
-async fn product_of(state: &AppState, sku: &Sku) -> Option<String> {
-    state
-        .services
-        .shop
-        .catalog
-        .variant_by_sku(sku)
-        .await
-        .ok()
-        .flatten()
-        .map(|v| v.product_slug.to_string())
+/// The editor page to go back to after a variant's form: the product the
+/// form names (a hidden field), else the published product holding the SKU,
+/// else the product list.
+async fn editor_of(state: &AppState, fields: &Fields, sku: &Sku) -> String {
+    let named = fields
+        .get("product")
+        .filter(|p| Slug::parse(p).is_ok())
+        .cloned();
+    let product = match named {
+        Some(product) => Some(product),
+        None => state
+            .services
+            .shop
+            .catalog
+            .variant_by_sku(sku)
+            .await
+            .ok()
+            .flatten()
+            .map(|v| v.product_slug.to_string()),
+    };
+    product.map_or("/admin/products".to_string(), |p| {
+        format!("/admin/products/{p}")
+    })
 }
 
 async fn update_variant(
@@ -304,10 +316,6 @@ async fn update_variant(
     };
     // The SKU is the variant's identity: the path's, whatever the form says.
     fields.insert("sku".into(), sku.to_string());
-    let product = fields
-        .get("product")
-        .cloned()
-        .filter(|p| Slug::parse(p).is_ok());
     let result = async {
         let variant = VariantDraft::parse(&fields).map_err(SaveError::Refused)?;
         let audit = NewAuditEntry::by(
@@ -334,13 +342,7 @@ async fn update_variant(
             .await
     };
     let outcome = result.await;
-    let product = match product {
-        Some(p) => Some(p),
-        None => product_of(&state, &sku).await,
-    };
-    let back = product.map_or("/admin/products".to_string(), |p| {
-        format!("/admin/products/{p}")
-    });
+    let back = editor_of(&state, &fields, &sku).await;
     match outcome {
         Ok(()) => redirect(&format!("{back}?saved=variant"), None),
         Err(error) => {
@@ -363,10 +365,6 @@ async fn adjust_stock(
     let Ok(sku) = Sku::parse(&sku) else {
         return (StatusCode::NOT_FOUND, format!("no variant {sku:?}")).into_response();
     };
-    let product = fields
-        .get("product")
-        .cloned()
-        .filter(|p| Slug::parse(p).is_ok());
     let result = async {
         let adjustment = StockAdjustment::parse(&fields).map_err(SaveError::Refused)?;
         let audit = NewAuditEntry::by(
@@ -393,13 +391,7 @@ async fn adjust_stock(
             .await
     };
     let outcome = result.await;
-    let product = match product {
-        Some(p) => Some(p),
-        None => product_of(&state, &sku).await,
-    };
-    let back = product.map_or("/admin/products".to_string(), |p| {
-        format!("/admin/products/{p}")
-    });
+    let back = editor_of(&state, &fields, &sku).await;
     match outcome {
         Ok(_) => redirect(&format!("{back}?saved=stock"), None),
         Err(error) => {

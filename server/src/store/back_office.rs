@@ -11,6 +11,17 @@ use vitrine_domain::back_office::{
 };
 use vitrine_domain::store::{AuditLog, BackOfficeStore, StoreError};
 
+/// One audit entry, `$1`..`$7` in [`NewAuditEntry`]'s field order; shared by
+/// the stores that write an entry inside their own transaction.
+pub const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (at, actor_id, actor_email, action, entity, entity_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// One stock movement: variant, change, stock after, reason, note, who, when.
+pub const INSERT_STOCK_MOVEMENT: &str = "INSERT INTO stock_movements
+    (variant_id, quantity_change, stock_after, reason, note, actor_email, at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
 pub struct SqlBackOffice<DB: Database> {
     pool: Pool<DB>,
 }
@@ -227,21 +238,18 @@ where
     for<'r> (i64,): FromRow<'r, DB::Row>,
 {
     async fn record(&self, entry: &NewAuditEntry) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, actor_email, action, entity, entity_id, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(entry.at)
-        .bind(entry.actor_id)
-        .bind(entry.actor_email.clone())
-        .bind(entry.action.clone())
-        .bind(entry.entity.clone())
-        .bind(entry.entity_id.clone())
-        .bind(entry.detail.clone())
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
-        .map_err(store_error)
+        sqlx::query(INSERT_AUDIT)
+            .bind(entry.at)
+            .bind(entry.actor_id)
+            .bind(entry.actor_email.clone())
+            .bind(entry.action.clone())
+            .bind(entry.entity.clone())
+            .bind(entry.entity_id.clone())
+            .bind(entry.detail.clone())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error)
     }
 
     async fn entries(&self, filter: &AuditFilter) -> Result<ListPage<AuditEntry>, StoreError> {

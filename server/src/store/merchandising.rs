@@ -3,6 +3,7 @@
 //! entry, so the log never misses a change and never lists one that failed.
 
 use super::accounts::is_unique_violation;
+use super::back_office::{INSERT_AUDIT, INSERT_STOCK_MOVEMENT};
 use super::catalog::Dialect;
 use super::rows::{VariantRow, category, options_json, slug, store_error};
 use async_trait::async_trait;
@@ -60,10 +61,6 @@ fn taken(e: sqlx::Error, field: &str, message: String) -> SaveError {
         SaveError::Store(store_error(e))
     }
 }
-
-const INSERT_AUDIT: &str =
-    "INSERT INTO audit_log (at, actor_id, actor_email, action, entity, entity_id, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 const INSERT_VARIANT: &str = "INSERT INTO variants
     (product_id, position, sku, name, options, price_minor, currency, stock_on_hand, material_variant)
@@ -356,21 +353,17 @@ where
                 .execute(&mut *conn)
                 .await
                 .map_err(store_error)?;
-            sqlx::query(
-                "INSERT INTO stock_movements
-                    (variant_id, quantity_change, stock_after, reason, note, actor_email, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(variant_id)
-            .bind(adjustment.change)
-            .bind(after)
-            .bind(adjustment.reason.as_str().to_string())
-            .bind(adjustment.note.clone())
-            .bind(audit.actor_email.clone())
-            .bind(audit.at)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+            sqlx::query(INSERT_STOCK_MOVEMENT)
+                .bind(variant_id)
+                .bind(adjustment.change)
+                .bind(after)
+                .bind(adjustment.reason.as_str().to_string())
+                .bind(adjustment.note.clone())
+                .bind(audit.actor_email.clone())
+                .bind(audit.at)
+                .execute(&mut *conn)
+                .await
+                .map_err(store_error)?;
             audit_in(&mut conn, audit).await?;
             Ok(after)
         }

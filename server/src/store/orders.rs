@@ -447,11 +447,7 @@ where
                     .await
                     .map_err(store_error)?;
                     if let Some((after,)) = after {
-                        sqlx::query(
-                            "INSERT INTO stock_movements
-                                (variant_id, quantity_change, stock_after, reason, note, actor_email, at)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        )
+                        sqlx::query(super::back_office::INSERT_STOCK_MOVEMENT)
                         .bind(variant_id)
                         .bind(quantity)
                         .bind(after)
@@ -466,10 +462,7 @@ where
                 }
             }
             if let Some(entry) = &change.by {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor_id, actor_email, action, entity, entity_id, detail)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
+                sqlx::query(super::back_office::INSERT_AUDIT)
                 .bind(entry.at)
                 .bind(entry.actor_id)
                 .bind(entry.actor_email.clone())
