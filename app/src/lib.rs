@@ -103,6 +103,11 @@ pub fn App() -> impl IntoView {
                         view=pages::AdminProductPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/admin/products/:slug/model")
+                        view=pages::AdminModelPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/admin/orders") view=pages::AdminOrdersPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/orders/:id")

@@ -6,7 +6,7 @@ use leptos::prelude::{ServerFnError, use_context};
 use vitrine_domain::customer::Customer;
 use vitrine_domain::shop::Shop;
 use vitrine_domain::store::{
-    AuditLog, BackOfficeStore, MerchandisingStore, OrderDeskStore, Session,
+    AuditLog, BackOfficeStore, ManifestSource, MerchandisingStore, OrderDeskStore, Session,
 };
 
 #[derive(Clone)]
@@ -17,6 +17,12 @@ pub struct Services {
     pub audit: std::sync::Arc<dyn AuditLog>,
     pub merchandising: std::sync::Arc<dyn MerchandisingStore>,
     pub order_desk: std::sync::Arc<dyn OrderDeskStore>,
+    /// Model manifests, read from the asset store (the admin's 3D page).
+    pub manifests: std::sync::Arc<dyn ManifestSource>,
+    /// Where asset-store keys are served from (`/assets` or the CDN).
+    pub asset_base_url: String,
+    /// The largest 3D model upload accepted, in bytes.
+    pub max_upload_bytes: u64,
     /// The origin shoppers reach, e.g. `https://shop.example.com`, for canonical links.
     pub public_url: String,
     /// URLs of the viewer module, so product pages can load it.

@@ -61,6 +61,20 @@ pub struct Dashboard {
     pub to_fulfil: u32,
     pub low_stock: Vec<StockLevel>,
     pub recent_orders: Vec<OrderSummary>,
+    /// The products whose pages were opened most over [`VIEWS_OVER_DAYS`]
+    /// days (today included), most first.
+    pub most_viewed: Vec<ProductViews>,
+}
+
+/// How many days the dashboard's most-viewed list covers.
+pub const VIEWS_OVER_DAYS: i64 = 7;
+
+/// Page views of one product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductViews {
+    pub product_slug: String,
+    pub product_title: String,
+    pub views: i64,
 }
 
 /// One variant's stock.

@@ -12,6 +12,7 @@ pub mod customer;
 pub mod email;
 pub mod form;
 pub mod merchandising;
+pub mod model_desk;
 pub mod money;
 pub mod order;
 pub mod order_desk;

@@ -336,10 +336,88 @@ pub struct EditableProduct {
     pub category: Option<Slug>,
     pub published: bool,
     pub variants: Vec<crate::product::Variant>,
-    pub has_model: bool,
+    /// Its 3D model's files in the asset store, if it has one.
+    pub model: Option<crate::store::ProductModel>,
+    /// The still shown until the 3D view's first frame.
     pub model_poster_url: Option<String>,
+    /// Its photos, in the order the product page shows them.
+    pub images: Vec<EditableImage>,
     /// The latest stock movements of its variants, newest first.
     pub stock_log: Vec<StockMovement>,
+}
+
+/// A product photo in the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditableImage {
+    pub id: i64,
+    pub url: String,
+    pub alt: String,
+}
+
+/// The longest alt text a photo may have.
+pub const MAX_ALT_TEXT: usize = 300;
+
+/// What a merchandiser does to one photo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageEdit {
+    /// New alt text (empty: the photo is decorative).
+    Describe(String),
+    MoveEarlier,
+    MoveLater,
+    Remove,
+}
+
+impl ImageEdit {
+    /// Reads the photo form: `action` is `describe` (with `alt`), `earlier`,
+    /// `later` or `remove`.
+    pub fn parse(form: &impl Fields) -> Result<Self, FieldErrors> {
+        match form.text("action") {
+            "describe" => alt_text(form.text("alt")).map(Self::Describe),
+            "earlier" => Ok(Self::MoveEarlier),
+            "later" => Ok(Self::MoveLater),
+            "remove" => Ok(Self::Remove),
+            _ => Err(FieldErrors::one(
+                "action",
+                "choose what to do with the photo",
+            )),
+        }
+    }
+
+    /// The audit log's wording.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::Describe(_) => "changed a photo's description",
+            Self::MoveEarlier => "moved a photo earlier",
+            Self::MoveLater => "moved a photo later",
+            Self::Remove => "removed a photo",
+        }
+    }
+}
+
+/// Alt text as typed: trimmed, one line, at most [`MAX_ALT_TEXT`] characters.
+pub fn alt_text(raw: &str) -> Result<String, FieldErrors> {
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > MAX_ALT_TEXT {
+        return Err(FieldErrors::one(
+            "alt",
+            format!("keep the description under {MAX_ALT_TEXT} characters"),
+        ));
+    }
+    Ok(text)
+}
+
+/// The photos' order after moving `id` one place (`earlier` or later);
+/// `None` when it cannot move (first, last, or not one of them).
+pub fn move_image(order: &[i64], id: i64, earlier: bool) -> Option<Vec<i64>> {
+    let at = order.iter().position(|i| *i == id)?;
+    let to = if earlier {
+        at.checked_sub(1)?
+    } else {
+        Some(at + 1).filter(|to| *to < order.len())?
+    };
+    let mut moved = order.to_vec();
+    moved.swap(at, to);
+    Some(moved)
 }
 
 /// One recorded change of a variant's stock.
@@ -371,6 +449,28 @@ pub enum SaveError {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn photos_move_one_place_within_the_list() {
+        assert_eq!(move_image(&[1, 2, 3], 2, true), Some(vec![2, 1, 3]));
+        assert_eq!(move_image(&[1, 2, 3], 2, false), Some(vec![1, 3, 2]));
+        assert_eq!(move_image(&[1, 2, 3], 1, true), None);
+        assert_eq!(move_image(&[1, 2, 3], 3, false), None);
+        assert_eq!(move_image(&[1, 2, 3], 9, true), None);
+    }
+
+    #[test]
+    fn photo_forms_read_their_action() {
+        let edit = ImageEdit::parse(&form(&[("action", "describe"), ("alt", "  Red\n chair ")]));
+        assert_eq!(edit, Ok(ImageEdit::Describe("Red chair".into())));
+        assert_eq!(
+            ImageEdit::parse(&form(&[("action", "remove")])),
+            Ok(ImageEdit::Remove)
+        );
+        assert!(ImageEdit::parse(&form(&[("action", "rotate")])).is_err());
+        let long = "x".repeat(MAX_ALT_TEXT + 1);
+        assert!(ImageEdit::parse(&form(&[("action", "describe"), ("alt", &long)])).is_err());
+    }
 
     fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs

@@ -35,7 +35,7 @@ pub struct NewProduct {
 
 /// A product's 3D model in the asset store: the original GLB, and what the
 /// asset pipeline made from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductModel {
     pub model_key: String,
     /// The levels of detail's [`crate::viewer::ModelManifest`].
@@ -166,6 +166,9 @@ pub trait BackOfficeStore: Send + Sync {
         &self,
         filter: &crate::back_office::ProductFilter,
     ) -> Result<crate::back_office::ListPage<crate::back_office::ProductRow>, StoreError>;
+    /// Counts a view of a published product's page (by day); `false` when
+    /// there is no such published product.
+    async fn record_view(&self, product: &Slug, at: i64) -> Result<bool, StoreError>;
 }
 
 /// What merchandisers change. Every change is written in one transaction
@@ -215,6 +218,45 @@ pub trait MerchandisingStore: Send + Sync {
         adjustment: &crate::merchandising::StockAdjustment,
         audit: &crate::back_office::NewAuditEntry,
     ) -> Result<i64, crate::merchandising::SaveError>;
+    /// Makes `model` the product's 3D model (published or not), or takes
+    /// its model away (`None`). The files stay in the asset store: they are
+    /// content-addressed and may be shared.
+    async fn set_model(
+        &self,
+        product: &Slug,
+        model: Option<&ProductModel>,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+    /// Shows the image at `poster_key` in place of the 3D view until its
+    /// first frame; refused when the product has no model.
+    async fn set_poster(
+        &self,
+        product: &Slug,
+        poster_key: &str,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+    /// Adds a photo after the product's others.
+    async fn add_image(
+        &self,
+        product: &Slug,
+        image: &NewImage,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+    async fn edit_image(
+        &self,
+        product: &Slug,
+        image_id: i64,
+        edit: &crate::merchandising::ImageEdit,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), crate::merchandising::SaveError>;
+}
+
+/// Reads model manifests back from the asset store (the admin's level table).
+#[async_trait]
+pub trait ManifestSource: Send + Sync {
+    /// `None` when there is no file under `key`.
+    async fn manifest(&self, key: &str)
+    -> Result<Option<crate::viewer::ModelManifest>, StoreError>;
 }
 
 /// The order desk's reads: every order (with filters) and an order's history.

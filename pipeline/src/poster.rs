@@ -82,7 +82,7 @@ const SUPERSAMPLE: usize = 2;
 const MAX_TEXTURE_EDGE: usize = 1024;
 /// 8192 × 8192 RGBA: larger textures are refused rather than decoded.
 const MAX_DECODED_TEXTURE_BYTES: u64 = 8192 * 8192 * 4;
-const JPEG_QUALITY: u8 = 85;
+pub(crate) const JPEG_QUALITY: u8 = 85;
 const MAX_EDGE: u32 = 4096;
 /// Node visits and triangles drawn are bounded: instancing could otherwise
 /// multiply a small file into endless work.

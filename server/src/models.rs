@@ -12,32 +12,15 @@ use vitrine_pipeline::{DEFAULT_LADDER, Limits, ModelReport, PosterSpec, build_la
 
 /// Posters match the product page's 4:3 viewer and its background, so the
 /// first 3D frame replaces the poster without a jump.
-const POSTER: PosterSpec = PosterSpec {
+pub const POSTER: PosterSpec = PosterSpec {
     width: 960,
     height: 720,
     background: [243, 244, 246],
 };
 
-/// The steps of an import, reported as they start (the CLI prints them, the
-/// admin page shows them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportStage {
-    Checking,
-    BuildingLevels,
-    RenderingPoster,
-    Storing,
-}
-
-impl ImportStage {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Checking => "checking the model",
-            Self::BuildingLevels => "building its levels of detail",
-            Self::RenderingPoster => "rendering its poster",
-            Self::Storing => "storing it",
-        }
-    }
-}
+// The steps of an import, reported as they start (the CLI prints them, the
+// admin page shows them).
+pub use vitrine_domain::model_desk::ImportStage;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -59,7 +42,9 @@ pub struct ImportedModel {
     pub model: ProductModel,
 }
 
-/// Imports `bytes` as the 3D model of the product `slug` (see the module docs).
+/// Imports `bytes` as the 3D model of the published product `slug` (see
+/// the module docs; the admin side also reaches drafts, through
+/// [`prepare_model`] and its own store).
 pub async fn import_model(
     catalog: &dyn CatalogStore,
     assets: &dyn AssetStore,
@@ -76,18 +61,29 @@ pub async fn import_model(
     if !exists {
         return Err(ImportError::NoProduct(slug.to_string()));
     }
-    let built = build(bytes, *limits, progress).await?;
-    progress(ImportStage::Storing);
-    let stored = store(assets, built).await?;
+    let prepared = prepare_model(assets, bytes, limits, progress).await?;
     // The row changes last: until then the product shows its old model.
     let updated = catalog
-        .set_product_model(slug, &stored.model)
+        .set_product_model(slug, &prepared.model)
         .await
         .map_err(|e| ImportError::Failed(e.to_string()))?;
     if !updated {
         return Err(ImportError::NoProduct(slug.to_string()));
     }
-    Ok(stored)
+    Ok(prepared)
+}
+
+/// Checks `bytes`, builds its levels of detail and poster, and stores them
+/// all; the caller then points a product at [`ImportedModel::model`].
+pub async fn prepare_model(
+    assets: &dyn AssetStore,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    progress: &(dyn Fn(ImportStage) + Send + Sync),
+) -> Result<ImportedModel, ImportError> {
+    let built = build(bytes, *limits, progress).await?;
+    progress(ImportStage::Storing);
+    store(assets, built).await
 }
 
 /// The files an import stores, before they are stored.

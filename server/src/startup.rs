@@ -134,6 +134,9 @@ impl Application {
             audit: stores.audit.clone(),
             merchandising: stores.merchandising.clone(),
             order_desk: stores.order_desk.clone(),
+            manifests: Arc::new(crate::assets::AssetManifests(assets.clone())),
+            asset_base_url: settings.asset_base_url.clone(),
+            max_upload_bytes: settings.max_upload_bytes as u64,
             public_url: settings
                 .public_url
                 .clone()
@@ -198,27 +201,29 @@ fn router(state: AppState, settings: &Settings) -> Router {
         router = router.nest("/assets", static_files::assets(dir));
     }
     // Form posts share their page's path: GET renders, POST acts.
-    crate::routes::admin_forms::add_routes(forms::add_routes(router))
-        .leptos_routes_with_context(&state, routes, provide_services.clone(), page_shell)
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            provide_services,
-            fallback_shell,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::routes::admin_pages::sign_in_first,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            PageCache::new(settings.page_cache),
-            page_cache::serve,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            crate::cross_origin::TrustedOrigins::from_public_url(settings.public_url.as_deref()),
-            crate::cross_origin::refuse_cross_origin,
-        ))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    crate::routes::admin_media::add_routes(crate::routes::admin_forms::add_routes(
+        forms::add_routes(router),
+    ))
+    .leptos_routes_with_context(&state, routes, provide_services.clone(), page_shell)
+    .fallback(file_and_error_handler_with_context::<AppState, _>(
+        provide_services,
+        fallback_shell,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::routes::admin_pages::sign_in_first,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        PageCache::new(settings.page_cache),
+        page_cache::serve,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        crate::cross_origin::TrustedOrigins::from_public_url(settings.public_url.as_deref()),
+        crate::cross_origin::refuse_cross_origin,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
 }
 
 /// The Leptos page routes, listed once per process. Listing them renders the

@@ -15,16 +15,18 @@ on_both_databases!(
     admins_give_roles_and_invite_merchandisers,
 );
 
-const ADMIN_PAGES: [&str; 5] = [
+const ADMIN_PAGES: [&str; 6] = [
     "/admin",
     "/admin/products",
+    "/admin/products/toy-car/model",
     "/admin/orders",
     "/admin/staff",
     "/admin/audit",
 ];
 /// The admin server functions, as the browser calls them (form-encoded POST).
-const ADMIN_FUNCTIONS: [(&str, &[(&str, &str)]); 5] = [
+const ADMIN_FUNCTIONS: [(&str, &[(&str, &str)]); 6] = [
     ("/api/admin/dashboard", &[]),
+    ("/api/admin/model", &[("slug", "toy-car"), ("lod", "")]),
     (
         "/api/admin/products",
         &[

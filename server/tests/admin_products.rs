@@ -324,6 +324,15 @@ async fn only_staff_may_post_admin_forms(db: Database) {
             "/admin/variants/TOY-CAR/stock",
             vec![("change", "-1"), ("reason", "damaged")],
         ),
+        (
+            "/admin/products/toy-car/model/remove",
+            vec![("confirm", "yes")],
+        ),
+        ("/admin/products/toy-car/poster/rendered", vec![]),
+        (
+            "/admin/products/toy-car/images/1",
+            vec![("action", "remove")],
+        ),
     ] {
         let response = shopper.post_form(path, &form).await;
         assert_eq!(response.status(), 403, "{path}");
@@ -338,6 +347,27 @@ async fn only_staff_may_post_admin_forms(db: Database) {
                 .to_str()
                 .unwrap()
                 .starts_with("/account/login")
+        );
+    }
+    // The forms that carry files.
+    for (path, field) in [
+        ("/admin/products/toy-car/model", "model"),
+        ("/admin/products/toy-car/poster", "poster"),
+        ("/admin/products/toy-car/images", "photo"),
+    ] {
+        let file = b"anything".to_vec();
+        let response = shopper
+            .post_file(path, field, "x.bin", file.clone(), &[])
+            .await;
+        assert_eq!(response.status(), 403, "{path}");
+        let response = app
+            .shopper()
+            .post_file(path, field, "x.bin", file, &[])
+            .await;
+        assert_eq!(
+            response.status(),
+            303,
+            "{path}: anonymous visitors are sent to sign in"
         );
     }
     assert_eq!(stock(&app, "toy-car", "TOY-CAR").await, before);

@@ -256,3 +256,101 @@ pub async fn admin_staff() -> Result<Staffed<StaffPage>, ServerFnError> {
     })
     .await
 }
+
+/// The 3D page: the product's model, its levels and poster, and what a
+/// failed form post left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelDesk {
+    pub slug: String,
+    pub title: String,
+    pub model: Option<ModelOnShow>,
+    /// The largest GLB the server takes, for the page to say (and check
+    /// before sending).
+    pub max_upload_bytes: u64,
+    pub feedback: Option<FormFeedback>,
+}
+
+/// A product's model as the 3D page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelOnShow {
+    /// The viewer, pinned to the level chosen (`?lod=N`) if any.
+    pub boot: crate::api::ViewerBoot,
+    pub model_url: String,
+    /// Finest first; empty when the model has no levels of detail yet.
+    pub levels: Vec<crate::model::model_desk::LevelRow>,
+    pub level_urls: Vec<String>,
+    pub material_variants: Vec<String>,
+    pub poster_url: Option<String>,
+    /// The still the pipeline rendered, when the product shows another one.
+    pub rendered_poster_url: Option<String>,
+}
+
+/// `Allowed { data: None }` when there is no such product. `lod` is the
+/// page's `?lod=` (empty: the viewer picks levels by canvas size).
+#[server(endpoint = "admin/model")]
+pub async fn admin_model(
+    slug: String,
+    lod: String,
+) -> Result<Staffed<Option<ModelDesk>>, ServerFnError> {
+    use crate::model::Slug;
+    use crate::model::model_desk::level_rows;
+    use crate::model::viewer::ViewerConfig;
+    let feedback = use_context::<FormFeedback>();
+    for_staff(|s| async move {
+        let Ok(slug) = Slug::parse(&slug) else {
+            return Ok(None);
+        };
+        let Some(product) = s.merchandising.editable_product(&slug).await? else {
+            return Ok(None);
+        };
+        let url = |key: &str| format!("{}/{key}", s.asset_base_url);
+        let model = match &product.model {
+            None => None,
+            Some(files) => {
+                let manifest = match &files.manifest_key {
+                    Some(key) => s.manifests.manifest(key).await?,
+                    None => None,
+                };
+                let manifest_url = files.manifest_key.as_deref().map(url);
+                let levels = manifest.as_ref().map(level_rows).unwrap_or_default();
+                let pinned_level = lod.trim().parse().ok().filter(|l| *l < levels.len());
+                let rendered = manifest.as_ref().and_then(|m| m.poster.clone());
+                Some(ModelOnShow {
+                    boot: crate::api::ViewerBoot {
+                        module_js: s.viewer_js_url.clone(),
+                        module_wasm: s.viewer_wasm_url.clone(),
+                        config: ViewerConfig {
+                            model_url: url(&files.model_key),
+                            manifest_url,
+                            pinned_level,
+                            label: format!("3D preview of {}", product.title),
+                        },
+                        poster_url: product.model_poster_url.clone(),
+                    },
+                    model_url: url(&files.model_key),
+                    level_urls: manifest
+                        .as_ref()
+                        .map(|m| m.levels.iter().map(|l| url(&l.file)).collect())
+                        .unwrap_or_default(),
+                    levels,
+                    material_variants: manifest
+                        .as_ref()
+                        .map(|m| m.material_variants.clone())
+                        .unwrap_or_default(),
+                    poster_url: product.model_poster_url.clone(),
+                    rendered_poster_url: rendered
+                        .filter(|key| files.poster_key.as_ref() != Some(key))
+                        .map(|key| url(&key)),
+                })
+            }
+        };
+        Ok(Some(ModelDesk {
+            slug: slug.to_string(),
+            title: product.title,
+            model,
+            max_upload_bytes: s.max_upload_bytes,
+            feedback,
+        }))
+    })
+    .await
+}

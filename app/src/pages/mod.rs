@@ -13,8 +13,8 @@ mod search;
 
 pub use account::{AccountPage, LoginPage, RegisterPage};
 pub use admin::{
-    AdminAuditPage, AdminDashboardPage, AdminNewProductPage, AdminOrderPage, AdminOrdersPage,
-    AdminProductPage, AdminProductsPage, AdminStaffPage,
+    AdminAuditPage, AdminDashboardPage, AdminModelPage, AdminNewProductPage, AdminOrderPage,
+    AdminOrdersPage, AdminProductPage, AdminProductsPage, AdminStaffPage,
 };
 pub use cart::CartPage;
 pub use category::CategoryPage;

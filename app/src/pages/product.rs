@@ -47,6 +47,21 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
         product.with_value(|p| p.variant_or_default(sku.as_deref()).cloned())
     });
     let price = Signal::derive(move || selected.get().map(|v| v.price));
+    // One view for the admin dashboard's most-viewed list, sent by the
+    // browser once the product is shown (cached pages and client-side
+    // navigation count too; crawlers that run no script do not).
+    #[cfg(feature = "hydrate")]
+    {
+        let url = format!(
+            "/api/v1/products/{}/views",
+            product.with_value(|p| p.slug.to_string())
+        );
+        Effect::new(move |_| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().send_beacon(&url);
+            }
+        });
+    }
     let path_for_form = format!("/p/{}", product.with_value(|p| p.slug.to_string()));
     let (path, title, description, credit, json_ld, og_image) = product.with_value(|p| {
         (

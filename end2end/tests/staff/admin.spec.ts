@@ -1,8 +1,13 @@
 // The admin side in a real browser: an anonymous visit to /admin goes to
 // sign in and comes back; a merchandiser's dashboard and product list work
-// with their filters; a shopper gets the friendly 403 page.
+// with their filters; a shopper gets the friendly 403 page; a merchandiser
+// creates a product, uploads its 3D model (watching the progress), previews
+// its levels and publishes it for shoppers.
 import { expect, test } from "@playwright/test";
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const MODEL = join(__dirname, "..", "..", "..", "pipeline", "tests", "fixtures", "models", "ClearCoatCarPaint.glb");
 
 const ADMIN = { email: "e2e-admin-pages@example.com", password: "an e2e admin password" };
 
@@ -59,7 +64,7 @@ test("a shopper who opens /admin gets the friendly 403 page", async ({ page }) =
   await expect(page.getByRole("navigation", { name: "Admin" })).toHaveCount(0);
 });
 
-test("a merchandiser creates a product with two variants, publishes it, and a shopper sees it", async ({ page }) => {
+test("a merchandiser creates a product with two variants and a 3D model, publishes it, and a shopper sees it", async ({ page }) => {
   const slug = `desk-lamp-${Date.now()}`;
   const signIn = await page.request.post("/api/v1/session", { data: ADMIN });
   expect(signIn.status()).toBe(200);
@@ -93,6 +98,40 @@ test("a merchandiser creates a product with two variants, publishes it, and a sh
   await expect(page.getByTestId("saved")).toHaveText("Variant added.");
   await expect(page.getByTestId("variant")).toHaveCount(2);
 
+  // Its 3D model: a shared sample GLB, uploaded with progress.
+  await page.getByTestId("manage-model").click();
+  await expect(page).toHaveURL(new RegExp(`/admin/products/${slug}/model$`));
+  await expect(page.getByTestId("no-model")).toBeVisible();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const uploader = page.getByTestId("model-upload");
+  // Every state the form passes through, as it happens.
+  await uploader.evaluate((form) => {
+    const seen: string[] = [];
+    (window as unknown as { uploadStates: string[] }).uploadStates = seen;
+    new MutationObserver(() => seen.push(form.getAttribute("data-upload-state") ?? "")).observe(form, {
+      attributes: true,
+      attributeFilter: ["data-upload-state"],
+    });
+  });
+  await page.locator("#model-file").setInputFiles(MODEL);
+  await page.getByTestId("upload-model").click();
+  await expect(uploader).toHaveAttribute("data-upload-state", "done", { timeout: 120_000 });
+  await expect(page.getByTestId("upload-done")).toContainText("4 levels of detail");
+  await expect(page.getByTestId("upload-stages").locator("li[data-state=done]")).toHaveCount(5);
+  const states = await page.evaluate(() => (window as unknown as { uploadStates: string[] }).uploadStates);
+  expect(states.filter((s, i) => s !== states[i - 1])).toEqual(["sending", "processing", "done"]);
+  // Then the page shows the model in place: the level table and a preview pinned to one level.
+  await expect(page).toHaveURL(/saved=model/, { timeout: 30_000 });
+  await expect(page.getByTestId("saved")).toHaveText("The new 3D model is in place.");
+  await expect(page.getByTestId("level-row")).toHaveCount(4);
+  await expect(page.getByTestId("level-triangles").first()).toHaveText("3072");
+  await page.getByTestId("level-link").filter({ hasText: "Level 3" }).click();
+  await expect(page).toHaveURL(/lod=3$/);
+  const preview = page.locator("canvas#vitrine-viewer");
+  await expect(preview).toHaveAttribute("data-viewer-state", "ready", { timeout: 120_000 });
+  await expect(preview).toHaveAttribute("data-lod-history", "3", { timeout: 60_000 });
+  await page.getByRole("link", { name: "← Back to the product" }).click();
+
   // Still a draft: shoppers get a 404. Publish it.
   expect((await page.request.get(`/api/v1/products/${slug}`)).status()).toBe(404);
   await page.getByTestId("product-published").check();
@@ -105,7 +144,14 @@ test("a merchandiser creates a product with two variants, publishes it, and a sh
   await shop.goto(`/p/${slug}`);
   await expect(shop.getByRole("heading", { name: "Desk Lamp" })).toBeVisible();
   await expect(shop.getByText("Black").first()).toBeVisible();
+  // … with its 3D view.
+  await expect(shop.locator("canvas#vitrine-viewer")).toHaveAttribute("data-viewer-state", "ready", {
+    timeout: 120_000,
+  });
   await shopper.close();
+  // The shopper's visit counts on the dashboard.
+  await page.goto("/admin");
+  await expect(page.getByTestId("most-viewed")).toContainText("Desk Lamp");
 });
 
 test("cancelling an order from the order desk puts its stock back", async ({ page }) => {

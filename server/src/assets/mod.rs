@@ -37,6 +37,31 @@ pub trait AssetStore: Send + Sync {
     }
 }
 
+/// Model manifests read back from an asset store, for the admin's level table.
+pub struct AssetManifests(pub Arc<dyn AssetStore>);
+
+#[async_trait]
+impl vitrine_domain::store::ManifestSource for AssetManifests {
+    async fn manifest(
+        &self,
+        key: &str,
+    ) -> Result<Option<vitrine_domain::viewer::ModelManifest>, vitrine_domain::store::StoreError>
+    {
+        use vitrine_domain::store::StoreError;
+        let Some(bytes) = self
+            .0
+            .get(key)
+            .await
+            .map_err(|e| StoreError(e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| StoreError(format!("the manifest {key} cannot be read: {e}")))
+    }
+}
+
 /// The key content gets in every store: its SHA-256 and its extension.
 pub fn content_key(bytes: &[u8], extension: &str) -> String {
     format!("{}.{extension}", hex::encode(Sha256::digest(bytes)))

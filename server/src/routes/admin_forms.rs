@@ -35,7 +35,7 @@ pub fn add_routes(router: axum::Router<AppState>) -> axum::Router<AppState> {
 }
 
 /// The signed-in merchandiser or admin, or the response that refuses.
-async fn staff(state: &AppState, headers: &HeaderMap) -> Result<Customer, Response> {
+pub(super) async fn staff(state: &AppState, headers: &HeaderMap) -> Result<Customer, Response> {
     let shop = &state.services.shop;
     let refuse = |status: StatusCode, message: &str| (status, message.to_string()).into_response();
     let session = shop
@@ -64,12 +64,12 @@ async fn staff(state: &AppState, headers: &HeaderMap) -> Result<Customer, Respon
     }
 }
 
-fn now(state: &AppState) -> i64 {
+pub(super) fn now(state: &AppState) -> i64 {
     (state.services.shop.clock)()
 }
 
 /// Renders `path` again with the form's errors, or answers why not.
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     path: &str,
     headers: &HeaderMap,

@@ -6,7 +6,7 @@ use crate::startup::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -21,7 +21,7 @@ use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Slug}
         description = "The Vitrine storefront: catalog, cart, checkout, orders and accounts."
     ),
     paths(
-        list_products, get_product, list_categories, get_category, search,
+        list_products, get_product, record_view, list_categories, get_category, search,
         super::api_shop::get_cart, super::api_shop::add_cart_item, super::api_shop::set_cart_item,
         super::api_shop::remove_cart_item, super::api_shop::checkout, super::api_shop::list_orders,
         super::api_shop::get_order, super::api_shop::register, super::api_shop::sign_in,
@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/products", get(list_products))
         .route("/products/{slug}", get(get_product))
+        .route("/products/{slug}/views", post(record_view))
         .route("/categories", get(list_categories))
         .route("/categories/{slug}", get(get_category))
         .route("/search", get(search))
@@ -156,6 +157,27 @@ async fn get_product(
     let parsed = Slug::parse(&slug).map_err(|_| missing())?;
     let product = state.stores.catalog.product_by_slug(&parsed).await?;
     product.map(Json).ok_or_else(missing)
+}
+
+/// Counts one view of a published product's page, for the admin
+/// dashboard's most-viewed list. The product page sends it from the browser
+/// once shown (client-side navigation included), so page caching does not
+/// hide views and scripts-free crawlers are not counted.
+#[utoipa::path(post, path = "/api/v1/products/{slug}/views", tag = "catalog",
+    params(("slug" = String, Path, description = "The product's slug, e.g. sheen-chair")),
+    responses((status = 204, description = "Counted"), (status = 404, body = ErrorBody)))]
+async fn record_view(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let missing = || ApiError::not_found(format!("no product with slug {slug:?}"));
+    let parsed = Slug::parse(&slug).map_err(|_| missing())?;
+    let now = (state.services.shop.clock)();
+    if state.services.back_office.record_view(&parsed, now).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(missing())
+    }
 }
 
 /// Categories that have published products.

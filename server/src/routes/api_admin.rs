@@ -3,19 +3,24 @@
 //! callers get 401, shoppers 403.
 
 use super::api::{ApiError, ErrorBody};
-use crate::models::{self, ImportError, ImportStage};
+use super::uploads::{self, UploadError};
+use crate::models::{self, ImportError, ImportStage, ImportedModel};
 use crate::startup::AppState;
 use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::put;
 use serde::Serialize;
-use std::path::PathBuf;
-use tokio::io::AsyncWriteExt;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::UnboundedReceiverStream;
 use utoipa::ToSchema;
 use vitrine_app::session::token_from;
 use vitrine_domain::back_office::NewAuditEntry;
+use vitrine_domain::merchandising::SaveError;
+use vitrine_domain::model_desk::{UploadEvent, format_bytes};
 use vitrine_domain::viewer::ModelManifest;
 use vitrine_domain::{Customer, Slug};
 use vitrine_pipeline::{Limits, ModelReport};
@@ -58,10 +63,18 @@ pub struct ImportedModelBody {
 
 /// Gives a product a new 3D model: the GLB goes in a `multipart/form-data`
 /// field named `model`. It is checked, turned into levels of detail and a
-/// poster, stored, and only then made the product's model: a refused file
-/// leaves the previous model in place and stores nothing.
+/// poster, stored, and only then made the product's model (with its audit
+/// entry, in one transaction): a refused file leaves the previous model in
+/// place and stores nothing.
+///
+/// With `Accept: text/event-stream` the answer is a stream of server-sent
+/// events once the file has arrived: `stage` as each step starts, then
+/// `done` or `failed` (with the status the refusal would have had). The
+/// admin page shows the stages as they pass.
 #[utoipa::path(put, path = "/api/v1/admin/products/{slug}/model", tag = "admin",
-    responses((status = 201, body = ImportedModelBody), (status = 400, body = ErrorBody),
+    responses((status = 201, body = ImportedModelBody),
+        (status = 200, description = "text/event-stream of the import's stages"),
+        (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -70,164 +83,144 @@ pub async fn upload_model(
     Path(slug): Path<String>,
     headers: HeaderMap,
     multipart: Multipart,
-) -> Result<(StatusCode, Json<ImportedModelBody>), ApiError> {
+) -> Result<Response, ApiError> {
     let who = staff(&state, &headers).await?;
     let slug = Slug::parse(&slug).map_err(|e| ApiError::not_found(format!("{slug:?}: {e}")))?;
-    let limit = state.uploads.max_bytes;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    // A little room for the multipart framing around the file.
-    if declared.is_some_and(|length| length > limit as u64 + 64 * 1024) {
-        return Err(too_large(limit));
+    if state
+        .services
+        .merchandising
+        .editable_product(&slug)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::not_found(format!("there is no product {slug}")));
     }
-    let upload = receive_model(&state, multipart, limit).await?;
-    let bytes = tokio::fs::read(&upload.path)
+    let limit = state.uploads.max_bytes;
+    let refused = |e: UploadError| ApiError::new(e.status(), e.message());
+    uploads::check_declared_length(&headers, limit).map_err(refused)?;
+    let received = uploads::receive(&state.uploads.dir, multipart, "model", limit)
         .await
-        .map_err(|e| internal(format!("cannot read the upload back: {e}")))?;
-    drop(upload);
+        .map_err(refused)?;
+    let bytes = received.file.bytes().await.map_err(refused)?;
+    drop(received);
+
+    let streaming = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/event-stream"));
+    if !streaming {
+        let imported = import_upload(&state, &slug, &who, bytes, &|_| {})
+            .await
+            .map_err(|(status, message)| ApiError::new(status, message))?;
+        return Ok((StatusCode::CREATED, Json(body_of(&state, imported))).into_response());
+    }
+    let (events, received) = tokio::sync::mpsc::unbounded_channel::<UploadEvent>();
+    // The import finishes even if the browser goes away: it is all or nothing.
+    tokio::spawn(async move {
+        let _ = events.send(UploadEvent::Stage(ImportStage::Received));
+        let progress = |stage| {
+            let _ = events.send(UploadEvent::Stage(stage));
+        };
+        let last = match import_upload(&state, &slug, &who, bytes, &progress).await {
+            Ok(imported) => UploadEvent::Done {
+                levels: imported.manifest.levels.len(),
+                bytes: imported.manifest.levels.iter().map(|l| l.bytes).sum(),
+            },
+            Err((status, message)) => UploadEvent::Failed {
+                status: status.as_u16(),
+                message,
+            },
+        };
+        let _ = events.send(last);
+    });
+    let stream = UnboundedReceiverStream::new(received).map(|event| {
+        Ok::<_, std::convert::Infallible>(Event::default().event(event.name()).data(event.data()))
+    });
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    // Proxies (nginx) pass each event on as it comes.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", header::HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+/// Builds and stores the model, then points the product at it with its
+/// audit entry; on failure, the status and message the uploader gets.
+pub(crate) async fn import_upload(
+    state: &AppState,
+    slug: &Slug,
+    who: &Customer,
+    bytes: Vec<u8>,
+    progress: &(dyn Fn(ImportStage) + Send + Sync),
+) -> Result<ImportedModel, (StatusCode, String)> {
     let limits = Limits {
-        max_bytes: limit,
+        max_bytes: state.uploads.max_bytes,
         ..Limits::default()
     };
     let started = std::time::Instant::now();
-    let imported = models::import_model(
-        state.stores.catalog.as_ref(),
-        state.assets.as_ref(),
-        &slug,
-        bytes,
-        &limits,
-        &|stage: ImportStage| tracing::info!(product = %slug, stage = stage.label(), "import"),
-    )
-    .await
-    .map_err(|e| match e {
-        ImportError::Refused(message) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("the model was not accepted: {message}"),
-        ),
-        ImportError::NoProduct(_) => ApiError::not_found(e.to_string()),
-        ImportError::Failed(message) => internal(message),
-    })?;
-    tracing::info!(
-        product = %slug, by = %who.email, ms = started.elapsed().as_millis() as u64,
-        "imported a 3D model"
-    );
+    let logged = |stage: ImportStage| {
+        tracing::info!(product = %slug, stage = stage.label(), "import");
+        progress(stage);
+    };
+    let imported = models::prepare_model(state.assets.as_ref(), bytes, &limits, &logged)
+        .await
+        .map_err(|e| match e {
+            ImportError::Refused(message) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("the model was not accepted: {message}"),
+            ),
+            ImportError::NoProduct(_) => (StatusCode::NOT_FOUND, e.to_string()),
+            ImportError::Failed(message) => internal(message),
+        })?;
     let total_bytes: u64 = imported.manifest.levels.iter().map(|l| l.bytes).sum();
     let entry = NewAuditEntry::by(
-        &who,
+        who,
         (state.services.shop.clock)(),
         "model.upload",
         "product",
         slug.as_str(),
         format!(
-            "{} levels of detail, {:.1} MB in all",
+            "{} levels of detail, {} in all",
             imported.manifest.levels.len(),
-            total_bytes as f64 / 1_000_000.0
+            format_bytes(total_bytes)
         ),
     );
-    // The model is in place: a failure to log it is reported, not undone.
-    if let Err(e) = state.services.audit.record(&entry).await {
-        tracing::error!(error = %e, product = %slug, "could not record a model upload in the audit log");
-    }
+    state
+        .services
+        .merchandising
+        .set_model(slug, Some(&imported.model), &entry)
+        .await
+        .map_err(|e| match e {
+            SaveError::NotFound(message) => (StatusCode::NOT_FOUND, message),
+            SaveError::Refused(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors.summary()),
+            SaveError::Store(e) => internal(e.to_string()),
+        })?;
+    tracing::info!(
+        product = %slug, by = %who.email, ms = started.elapsed().as_millis() as u64,
+        "imported a 3D model"
+    );
+    Ok(imported)
+}
+
+fn body_of(state: &AppState, imported: ImportedModel) -> ImportedModelBody {
     let base = &state.asset_base_url;
     let url = |key: &str| format!("{base}/{key}");
     let model = &imported.model;
-    Ok((
-        StatusCode::CREATED,
-        Json(ImportedModelBody {
-            model_url: url(&model.model_key),
-            manifest_url: model.manifest_key.as_deref().map(url).unwrap_or_default(),
-            poster_url: model.poster_key.as_deref().map(url),
-            report: imported.report,
-            manifest: imported.manifest,
-        }),
-    ))
+    ImportedModelBody {
+        model_url: url(&model.model_key),
+        manifest_url: model.manifest_key.as_deref().map(url).unwrap_or_default(),
+        poster_url: model.poster_key.as_deref().map(url),
+        report: imported.report,
+        manifest: imported.manifest,
+    }
 }
 
-fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!(
-            "the file is larger than the {} MB upload limit",
-            limit / (1024 * 1024)
-        ),
-    )
-}
-
-fn internal(message: String) -> ApiError {
+fn internal(message: String) -> (StatusCode, String) {
     tracing::error!(error = %message, "model upload failed");
-    ApiError::new(
+    (
         StatusCode::INTERNAL_SERVER_ERROR,
-        "the model could not be stored; the product keeps its previous model",
+        "the model could not be stored; the product keeps its previous model".into(),
     )
 }
-
-/// An uploaded file on disk, removed when dropped (whatever happens next).
-struct Upload {
-    path: PathBuf,
-}
-
-impl Drop for Upload {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// Streams the `model` field to a file under the upload folder, refusing
-/// it as soon as it passes `limit` bytes.
-async fn receive_model(
-    state: &AppState,
-    mut multipart: Multipart,
-    limit: usize,
-) -> Result<Upload, ApiError> {
-    let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, message);
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bad(format!("the upload is not valid multipart/form-data: {e}")))?
-    {
-        if field.name() != Some("model") {
-            continue;
-        }
-        tokio::fs::create_dir_all(&state.uploads.dir)
-            .await
-            .map_err(|e| internal(format!("cannot make the upload folder: {e}")))?;
-        let upload = Upload {
-            path: state.uploads.dir.join(format!(
-                "upload-{}-{}.glb",
-                std::process::id(),
-                UPLOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            )),
-        };
-        let mut file = tokio::fs::File::create(&upload.path)
-            .await
-            .map_err(|e| internal(format!("cannot create the upload file: {e}")))?;
-        let mut received = 0usize;
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|e| bad(format!("the upload was interrupted: {e}")))?
-        {
-            received += chunk.len();
-            if received > limit {
-                return Err(too_large(limit));
-            }
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| internal(format!("cannot write the upload: {e}")))?;
-        }
-        file.flush()
-            .await
-            .map_err(|e| internal(format!("cannot write the upload: {e}")))?;
-        if received == 0 {
-            return Err(bad("the model file is empty".into()));
-        }
-        return Ok(upload);
-    }
-    Err(bad(
-        "send the GLB as a multipart/form-data field named \"model\"".into(),
-    ))
-}
-
-static UPLOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

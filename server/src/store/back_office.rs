@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::back_office::{
     AuditEntry, AuditFilter, Dashboard, LOW_STOCK_AT, ListPage, NewAuditEntry, PAGE_SIZE,
-    ProductFilter, ProductRow, StockLevel,
+    ProductFilter, ProductRow, ProductViews, StockLevel, VIEWS_OVER_DAYS,
 };
 use vitrine_domain::store::{AuditLog, BackOfficeStore, StoreError};
 
@@ -94,6 +94,7 @@ where
     for<'r> AdminProductRow: FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> (String, i64, i64): FromRow<'r, DB::Row>,
+    for<'r> (String, String, i64): FromRow<'r, DB::Row>,
 {
     async fn dashboard(&self, since: i64) -> Result<Dashboard, StoreError> {
         let sales: Vec<(String, i64, i64)> = sqlx::query_as(
@@ -128,6 +129,16 @@ where
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
+        let most_viewed: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT p.slug, p.title, CAST(SUM(pv.views) AS BIGINT) AS total
+             FROM product_views pv JOIN products p ON p.id = pv.product_id
+             WHERE pv.day >= $1
+             GROUP BY p.id, p.slug, p.title ORDER BY total DESC, p.title LIMIT 10",
+        )
+        .bind(since - (VIEWS_OVER_DAYS - 1) * 86_400)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
         Ok(Dashboard {
             orders_today: sales
                 .iter()
@@ -152,7 +163,34 @@ where
                 .into_iter()
                 .map(OrderSummaryRow::into_domain)
                 .collect::<Result<_, _>>()?,
+            most_viewed: most_viewed
+                .into_iter()
+                .map(|(product_slug, product_title, views)| ProductViews {
+                    product_slug,
+                    product_title,
+                    views,
+                })
+                .collect(),
         })
+    }
+
+    async fn record_view(
+        &self,
+        product: &vitrine_domain::Slug,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let counted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO product_views (product_id, day, views)
+             SELECT id, $2, 1 FROM products WHERE slug = $1 AND published = TRUE
+             ON CONFLICT (product_id, day) DO UPDATE SET views = product_views.views + 1
+             RETURNING views",
+        )
+        .bind(product.as_str().to_string())
+        .bind(at - at.rem_euclid(86_400))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(counted.is_some())
     }
 
     async fn products(&self, filter: &ProductFilter) -> Result<ListPage<ProductRow>, StoreError> {

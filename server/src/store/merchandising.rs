@@ -11,9 +11,10 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::back_office::NewAuditEntry;
 use vitrine_domain::form::FieldErrors;
 use vitrine_domain::merchandising::{
-    EditableProduct, ProductDraft, SaveError, StockAdjustment, StockMovement, VariantDraft,
+    EditableImage, EditableProduct, ImageEdit, ProductDraft, SaveError, StockAdjustment,
+    StockMovement, VariantDraft, move_image,
 };
-use vitrine_domain::store::{MerchandisingStore, StoreError};
+use vitrine_domain::store::{MerchandisingStore, NewImage, ProductModel, StoreError};
 use vitrine_domain::{Category, Sku, Slug};
 
 pub struct SqlMerchandising<DB: sqlx::Database> {
@@ -39,6 +40,7 @@ pub struct EditableRow {
     category_slug: Option<String>,
     published: bool,
     model_key: Option<String>,
+    model_manifest_key: Option<String>,
     model_poster_key: Option<String>,
 }
 
@@ -85,11 +87,13 @@ where
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> (i64, i64): FromRow<'r, DB::Row>,
     for<'r> (String, String): FromRow<'r, DB::Row>,
+    for<'r> (i64, String, String): FromRow<'r, DB::Row>,
+    for<'r> (i64, Option<String>): FromRow<'r, DB::Row>,
 {
     async fn editable_product(&self, slug_: &Slug) -> Result<Option<EditableProduct>, StoreError> {
         let row: Option<EditableRow> = sqlx::query_as(
             "SELECT p.id, p.slug, p.title, p.description, c.slug AS category_slug, p.published,
-                    p.model_key, p.model_poster_key
+                    p.model_key, p.model_manifest_key, p.model_poster_key
              FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE p.slug = $1",
         )
         .bind(slug_.as_str().to_string())
@@ -114,6 +118,15 @@ where
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
+        let images: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, asset_key, alt FROM product_images WHERE product_id = $1
+             ORDER BY position, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        let url = |key: &str| format!("{}/{key}", self.asset_base_url);
         Ok(Some(EditableProduct {
             slug: slug(row.slug)?,
             title: row.title,
@@ -124,10 +137,20 @@ where
                 .into_iter()
                 .map(VariantRow::into_domain)
                 .collect::<Result<_, _>>()?,
-            has_model: row.model_key.is_some(),
-            model_poster_url: row
-                .model_poster_key
-                .map(|key| format!("{}/{key}", self.asset_base_url)),
+            model_poster_url: row.model_poster_key.as_deref().map(url),
+            model: row.model_key.map(|model_key| ProductModel {
+                model_key,
+                manifest_key: row.model_manifest_key,
+                poster_key: row.model_poster_key,
+            }),
+            images: images
+                .into_iter()
+                .map(|(id, key, alt)| EditableImage {
+                    id,
+                    url: url(&key),
+                    alt,
+                })
+                .collect(),
             stock_log: movements
                 .into_iter()
                 .map(|m| StockMovement {
@@ -370,6 +393,201 @@ where
         .await;
         finish(&mut conn, result).await
     }
+
+    async fn set_model(
+        &self,
+        product: &Slug,
+        model: Option<&ProductModel>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), SaveError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query(DB::BEGIN_WRITE)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        let result: Result<(), SaveError> = async {
+            let updated: Option<(i64,)> = sqlx::query_as(
+                "UPDATE products SET model_key = $1, model_manifest_key = $2, model_poster_key = $3
+                 WHERE slug = $4 RETURNING id",
+            )
+            .bind(model.map(|m| m.model_key.clone()))
+            .bind(model.and_then(|m| m.manifest_key.clone()))
+            .bind(model.and_then(|m| m.poster_key.clone()))
+            .bind(product.as_str().to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(store_error)?;
+            if updated.is_none() {
+                return Err(SaveError::NotFound(format!("no product {product}")));
+            }
+            audit_in(&mut conn, audit).await
+        }
+        .await;
+        finish(&mut conn, result).await
+    }
+
+    async fn set_poster(
+        &self,
+        product: &Slug,
+        poster_key: &str,
+        audit: &NewAuditEntry,
+    ) -> Result<(), SaveError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query(DB::BEGIN_WRITE)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        let result: Result<(), SaveError> = async {
+            let found: Option<(i64, Option<String>)> =
+                sqlx::query_as("SELECT id, model_key FROM products WHERE slug = $1")
+                    .bind(product.as_str().to_string())
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(store_error)?;
+            match found {
+                None => return Err(SaveError::NotFound(format!("no product {product}"))),
+                Some((_, None)) => {
+                    return Err(SaveError::Refused(FieldErrors::one(
+                        "poster",
+                        "upload a 3D model first: the poster stands in for it",
+                    )));
+                }
+                Some((id, Some(_))) => {
+                    sqlx::query("UPDATE products SET model_poster_key = $1 WHERE id = $2")
+                        .bind(poster_key.to_string())
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(store_error)?;
+                }
+            }
+            audit_in(&mut conn, audit).await
+        }
+        .await;
+        finish(&mut conn, result).await
+    }
+
+    async fn add_image(
+        &self,
+        product: &Slug,
+        image: &NewImage,
+        audit: &NewAuditEntry,
+    ) -> Result<(), SaveError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query(DB::BEGIN_WRITE)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        let result: Result<(), SaveError> = async {
+            let product_id = product_id(&mut conn, product).await?;
+            sqlx::query(
+                "INSERT INTO product_images (product_id, position, asset_key, alt)
+                 VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM product_images
+                              WHERE product_id = $1), $2, $3)",
+            )
+            .bind(product_id)
+            .bind(image.key.clone())
+            .bind(image.alt.clone())
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+            audit_in(&mut conn, audit).await
+        }
+        .await;
+        finish(&mut conn, result).await
+    }
+
+    async fn edit_image(
+        &self,
+        product: &Slug,
+        image_id: i64,
+        edit: &ImageEdit,
+        audit: &NewAuditEntry,
+    ) -> Result<(), SaveError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query(DB::BEGIN_WRITE)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        let result: Result<(), SaveError> = async {
+            let product_id = product_id(&mut conn, product).await?;
+            let order: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM product_images WHERE product_id = $1 ORDER BY position, id",
+            )
+            .bind(product_id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store_error)?;
+            let order: Vec<i64> = order.into_iter().map(|(id,)| id).collect();
+            if !order.contains(&image_id) {
+                return Err(SaveError::NotFound(format!(
+                    "{product} has no photo {image_id}"
+                )));
+            }
+            match edit {
+                ImageEdit::Describe(alt) => {
+                    sqlx::query("UPDATE product_images SET alt = $1 WHERE id = $2")
+                        .bind(alt.clone())
+                        .bind(image_id)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(store_error)?;
+                }
+                ImageEdit::Remove => {
+                    sqlx::query("DELETE FROM product_images WHERE id = $1")
+                        .bind(image_id)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(store_error)?;
+                }
+                ImageEdit::MoveEarlier | ImageEdit::MoveLater => {
+                    let earlier = *edit == ImageEdit::MoveEarlier;
+                    let Some(moved) = move_image(&order, image_id, earlier) else {
+                        return Err(SaveError::Refused(FieldErrors::one(
+                            "action",
+                            if earlier {
+                                "this photo is already the first"
+                            } else {
+                                "this photo is already the last"
+                            },
+                        )));
+                    };
+                    for (position, id) in moved.into_iter().enumerate() {
+                        sqlx::query("UPDATE product_images SET position = $1 WHERE id = $2")
+                            .bind(position as i64)
+                            .bind(id)
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(store_error)?;
+                    }
+                }
+            }
+            audit_in(&mut conn, audit).await
+        }
+        .await;
+        finish(&mut conn, result).await
+    }
+}
+
+/// The id of the product with this slug (published or not).
+async fn product_id<DB>(
+    conn: &mut sqlx::pool::PoolConnection<DB>,
+    product: &Slug,
+) -> Result<i64, SaveError>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+{
+    let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE slug = $1")
+        .bind(product.as_str().to_string())
+        .fetch_optional(&mut **conn)
+        .await
+        .map_err(store_error)?;
+    id.map(|(id,)| id)
+        .ok_or_else(|| SaveError::NotFound(format!("no product {product}")))
 }
 
 /// The id of the category with this slug; refused when there is none.

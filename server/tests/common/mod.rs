@@ -367,6 +367,49 @@ impl Shopper {
         self.send(request).await
     }
 
+    /// Uploads `file` as the multipart field `field` with PUT, asking for
+    /// the import's progress as server-sent events.
+    pub async fn put_file_streaming(
+        &mut self,
+        path: &str,
+        field: &'static str,
+        file: Vec<u8>,
+    ) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(file)
+            .file_name("model.glb")
+            .mime_str("model/gltf-binary")
+            .unwrap();
+        let request = self
+            .client
+            .put(format!("{}{path}", self.address))
+            .header("accept", "text/event-stream")
+            .multipart(reqwest::multipart::Form::new().part(field, part));
+        self.send(request).await
+    }
+
+    /// Posts a form with a file, as a browser posts `enctype="multipart/form-data"`.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        field: &'static str,
+        file_name: &str,
+        file: Vec<u8>,
+        fields: &[(&'static str, &str)],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new().part(
+            field,
+            reqwest::multipart::Part::bytes(file).file_name(file_name.to_string()),
+        );
+        for (name, value) in fields {
+            form = form.text(*name, value.to_string());
+        }
+        let request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .multipart(form);
+        self.send(request).await
+    }
+
     pub async fn client_delete(&mut self, path: &str) -> reqwest::Response {
         let request = self.client.delete(format!("{}{path}", self.address));
         self.send(request).await

@@ -1,9 +1,9 @@
-//! `/admin`: today's orders and revenue, orders to fulfil, low stock, and
-//! the latest orders.
+//! `/admin`: today's orders and revenue, orders to fulfil, low stock, the
+//! most-viewed products and the latest orders.
 
 use super::staffed;
 use crate::api::admin_dashboard;
-use crate::model::back_office::{Dashboard, LOW_STOCK_AT};
+use crate::model::back_office::{Dashboard, LOW_STOCK_AT, VIEWS_OVER_DAYS};
 use crate::model::time::format_utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,6 +62,24 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
                                 <td>{s.variant_name}</td>
                                 <td><code>{s.sku}</code></td>
                                 <td class="number">{s.stock_on_hand}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <h2>{format!("Most viewed (last {VIEWS_OVER_DAYS} days)")}</h2>
+        {if data.most_viewed.is_empty() {
+            view! { <p data-testid="no-views">"No product pages opened yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="admin-table" data-testid="most-viewed">
+                    <thead><tr><th scope="col">"Product"</th><th scope="col">"Page views"</th></tr></thead>
+                    <tbody>
+                        {data.most_viewed.into_iter().map(|p| view! {
+                            <tr>
+                                <td><a href=format!("/admin/products/{}", p.product_slug)>{p.product_title}</a></td>
+                                <td class="number">{p.views}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

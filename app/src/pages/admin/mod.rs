@@ -5,6 +5,7 @@
 
 mod audit;
 mod dashboard;
+mod model;
 mod orders;
 mod product_editor;
 mod products;
@@ -12,6 +13,7 @@ mod staff;
 
 pub use audit::AdminAuditPage;
 pub use dashboard::AdminDashboardPage;
+pub use model::AdminModelPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use product_editor::{AdminNewProductPage, AdminProductPage};
 pub use products::AdminProductsPage;

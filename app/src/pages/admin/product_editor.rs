@@ -9,7 +9,7 @@ use crate::api::{ProductEditor, admin_new_product, admin_product};
 use crate::components::FormAlert;
 use crate::forms::FormFeedback;
 use crate::model::Category;
-use crate::model::merchandising::{EditableProduct, StockReason, options_text};
+use crate::model::merchandising::{EditableImage, EditableProduct, StockReason, options_text};
 use crate::model::product::Variant;
 use crate::model::time::format_utc;
 use leptos::prelude::*;
@@ -73,6 +73,9 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "variant" => "Variant saved.",
         "variant-added" => "Variant added.",
         "stock" => "Stock adjusted.",
+        "photo-added" => "Photo added.",
+        "photo" => "Photo saved.",
+        "photo-removed" => "Photo removed.",
         _ => return None,
     })
 }
@@ -93,12 +96,15 @@ fn Editor(editor: ProductEditor, saved: Option<String>) -> impl IntoView {
     };
     let product_form = for_form("product");
     let new_variant_form = for_form("variant-new");
+    let photo_form = for_form("photo-new");
+    let photo_forms = feedback.clone();
     let slug = product.slug.as_str().to_string();
     let EditableProduct {
         variants,
         stock_log,
-        has_model,
+        model,
         model_poster_url,
+        images,
         published,
         ..
     } = product.clone();
@@ -124,14 +130,24 @@ fn Editor(editor: ProductEditor, saved: Option<String>) -> impl IntoView {
 
         <section class="admin-section">
             <h2>"3D model"</h2>
-            {if has_model {
+            {if model.is_some() {
                 view! {
-                    <p>"This product has a 3D model."</p>
                     {model_poster_url.map(|src| view! { <img class="admin-poster" src=src alt="The model's poster" /> })}
+                    <p><a href=format!("/admin/products/{slug}/model") data-testid="manage-model">
+                        "Preview, levels of detail, poster, replace or remove"
+                    </a></p>
                 }.into_any()
             } else {
-                view! { <p data-testid="no-model">"No 3D model yet."</p> }.into_any()
+                view! {
+                    <p data-testid="no-model">"No 3D model yet."</p>
+                    <p><a href=format!("/admin/products/{slug}/model") data-testid="manage-model">"Upload a 3D model"</a></p>
+                }.into_any()
             }}
+        </section>
+
+        <section class="admin-section">
+            <h2>"Photos"</h2>
+            <Photos slug=slug.clone() images photo_form photo_forms />
         </section>
 
         <section class="admin-section">
@@ -394,5 +410,61 @@ fn VariantEditor(
                 <button type="submit" data-testid="adjust-stock">"Adjust stock"</button>
             </form>
         </article>
+    }
+}
+
+/// The product's photos in page order: alt text, order, removal, and a
+/// form to add one.
+#[component]
+fn Photos(
+    slug: String,
+    images: Vec<EditableImage>,
+    photo_form: FormFeedback,
+    /// A refused edit of one photo (`form` is `photo:<id>`).
+    photo_forms: FormFeedback,
+) -> impl IntoView {
+    let count = images.len();
+    view! {
+        {if images.is_empty() {
+            view! { <p data-testid="no-photos">"No photos yet."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="admin-photos" data-testid="photos">
+                    {images.into_iter().enumerate().map(|(i, image)| {
+                        let form_id = format!("photo:{}", image.id);
+                        let f = Some(photo_forms.clone()).filter(|f| f.form == form_id).unwrap_or_default();
+                        let alt = f.value("alt").unwrap_or(image.alt.clone());
+                        let error = f.message.clone().or_else(|| f.error("alt")).or_else(|| f.error("action"));
+                        let action = format!("/admin/products/{slug}/images/{}", image.id);
+                        view! {
+                            <li class="admin-photo" data-testid="photo">
+                                <img src=image.url.clone() alt=image.alt.clone() />
+                                <form method="post" action=action.clone() class="admin-form">
+                                    <FormAlert message=error />
+                                    <label for=format!("alt-{}", image.id)>"Description (alt text)"</label>
+                                    <input id=format!("alt-{}", image.id) name="alt" value=alt maxlength="300" />
+                                    <div class="photo-actions">
+                                        <button type="submit" name="action" value="describe">"Save description"</button>
+                                        {(i > 0).then(|| view! { <button type="submit" name="action" value="earlier" formnovalidate>"Move earlier"</button> })}
+                                        {(i + 1 < count).then(|| view! { <button type="submit" name="action" value="later" formnovalidate>"Move later"</button> })}
+                                        <button type="submit" name="action" value="remove" formnovalidate data-testid="remove-photo">"Remove"</button>
+                                    </div>
+                                </form>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        <form method="post" enctype="multipart/form-data" action=format!("/admin/products/{slug}/images")
+            class="admin-form" data-testid="add-photo-form">
+            <FormAlert message=photo_form.message.clone().or_else(|| photo_form.error("photo")) />
+            <label for="photo-file">"Add a photo (JPEG or PNG)"</label>
+            <input id="photo-file" type="file" name="photo" accept="image/jpeg,image/png" required />
+            <label for="photo-alt">"Description (alt text)"</label>
+            <input id="photo-alt" name="alt" maxlength="300" value=photo_form.value("alt").unwrap_or_default()
+                data-testid="photo-alt" />
+            <button type="submit" data-testid="add-photo">"Add photo"</button>
+        </form>
     }
 }
