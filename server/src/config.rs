@@ -40,6 +40,10 @@ pub struct Settings {
     /// `VITRINE_PAGE_CACHE_MS`: how long anonymous visitors' catalog pages are
     /// reused (default 1000; 0 turns the cache off).
     pub page_cache: std::time::Duration,
+    /// `VITRINE_DRAIN_SECONDS`: after SIGTERM, how long `/readyz` answers 503
+    /// while requests are still served (so a load balancer stops sending
+    /// new ones) before the listener closes. Default 5.
+    pub drain: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +124,18 @@ impl Settings {
             name: "VITRINE_PAGE_CACHE_MS",
             problem: format!("{page_cache_ms:?} is not a whole number of milliseconds"),
         })?;
+        let drain_seconds = get("VITRINE_DRAIN_SECONDS", "5");
+        let drain = match drain_seconds.parse::<u64>() {
+            Ok(seconds) if seconds <= 300 => std::time::Duration::from_secs(seconds),
+            _ => {
+                return Err(ConfigError {
+                    name: "VITRINE_DRAIN_SECONDS",
+                    problem: format!(
+                        "{drain_seconds:?} is not a whole number of seconds from 0 to 300"
+                    ),
+                });
+            }
+        };
         let asset_store =
             AssetStoreSetting::parse(&get("ASSET_STORE", "local")).map_err(|problem| {
                 ConfigError {
@@ -157,6 +173,7 @@ impl Settings {
             asset_store,
             aws_endpoint_url,
             page_cache: std::time::Duration::from_millis(page_cache_ms),
+            drain,
             addr,
             database_url,
             database_read_url,

@@ -8,6 +8,7 @@ pub mod cross_origin;
 pub mod healthcheck;
 pub mod import;
 pub mod models;
+pub mod observability;
 pub mod page_cache;
 pub mod passwords;
 pub mod routes;

@@ -8,7 +8,7 @@ use crate::page_cache::{self, PageCache};
 use crate::passwords::Argon2Passwords;
 use crate::routes::{api, forms, health, static_files};
 use crate::store::{self, Stores};
-use crate::{models, seed, site};
+use crate::{models, observability, seed, site};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -16,9 +16,9 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
 use vitrine_app::services::Services;
 use vitrine_app::{App, SiteAssets, shell};
 use vitrine_domain::payment::TestPaymentProvider;
@@ -37,6 +37,8 @@ pub struct AppState {
     /// Where pages and API answers point for assets (`ASSET_BASE_URL`).
     pub asset_base_url: String,
     pub uploads: Uploads,
+    /// True once the process has been told to stop (`/readyz` answers 503).
+    pub draining: Arc<AtomicBool>,
 }
 
 /// Where admin uploads are streamed before processing, and how large they may be.
@@ -69,6 +71,9 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// Set on SIGTERM: `/readyz` then answers 503.
+    draining: Arc<AtomicBool>,
+    drain: std::time::Duration,
 }
 
 impl Application {
@@ -155,9 +160,16 @@ impl Application {
                 dir: settings.data_dir.join("uploads"),
                 max_bytes: settings.max_upload_bytes,
             },
+            draining: Arc::new(AtomicBool::new(false)),
         };
+        let draining = state.draining.clone();
         let router = router(state, &settings);
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            router,
+            draining,
+            drain: settings.drain,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -170,15 +182,32 @@ impl Application {
         self.address().port()
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    /// Serves until SIGINT or SIGTERM. On SIGTERM (an orchestrator stopping
+    /// the task) `/readyz` turns 503 first and requests are still served for
+    /// the drain time, so the load balancer moves traffic away; then the
+    /// listener closes, in-flight requests finish, and it returns. Ctrl-C
+    /// (SIGINT) skips the drain.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let (draining, drain) = (self.draining, self.drain);
         axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                let signal = shutdown_signal().await;
+                draining.store(true, Ordering::SeqCst);
+                if signal == Signal::Terminate && !drain.is_zero() {
+                    tracing::info!(
+                        seconds = drain.as_secs(),
+                        "draining: /readyz answers 503 while requests are still served"
+                    );
+                    tokio::time::sleep(drain).await;
+                }
+                tracing::info!("shutting down: no new connections; finishing in-flight requests");
+            })
             .await
     }
 }
 
 fn router(state: AppState, settings: &Settings) -> Router {
+    let metrics = observability::Metrics::new(state.stores.pools.clone());
     let routes = page_routes();
     let services = state.services.clone();
     let provide_services = move || provide_context(services.clone());
@@ -194,6 +223,10 @@ fn router(state: AppState, settings: &Settings) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(
+            "/metrics",
+            get(observability::metrics).with_state(metrics.clone()),
+        )
         .nest("/api/v1", api::router())
         .nest("/pkg", static_files::pkg(&settings.site_root));
     // A local store is served here; S3 is served by the CDN.
@@ -222,7 +255,10 @@ fn router(state: AppState, settings: &Settings) -> Router {
         crate::cross_origin::refuse_cross_origin,
     ))
     .layer(CompressionLayer::new())
-    .layer(TraceLayer::new_for_http())
+    .layer(axum::middleware::from_fn_with_state(
+        metrics,
+        observability::observe,
+    ))
     .with_state(state)
 }
 
@@ -262,7 +298,13 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-async fn shutdown_signal() {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    Interrupt,
+    Terminate,
+}
+
+async fn shutdown_signal() -> Signal {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -277,8 +319,7 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        _ = ctrl_c => Signal::Interrupt,
+        _ = terminate => Signal::Terminate,
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

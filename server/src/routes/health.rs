@@ -1,5 +1,5 @@
 //! `/healthz`: the process is up. `/readyz`: it can serve traffic (database
-//! and asset store reachable).
+//! and asset store reachable, and not shutting down).
 
 use crate::startup::AppState;
 use axum::{extract::State, http::StatusCode};
@@ -13,6 +13,11 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    // Told to stop: the load balancer should send its requests elsewhere
+    // while this process finishes what it has.
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining");
+    }
     match tokio::time::timeout(READY_TIMEOUT, state.assets.ping()).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {

@@ -49,6 +49,8 @@ pub struct Stores {
     pub audit: Arc<dyn AuditLog>,
     pub merchandising: Arc<dyn MerchandisingStore>,
     pub order_desk: Arc<dyn OrderDeskStore>,
+    /// The connection pools' use, for `/metrics`.
+    pub pools: crate::observability::PoolGauge,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +98,17 @@ where
 {
     let back_office = Arc::new(back_office::SqlBackOffice::new(pool.clone()));
     let accounts = Arc::new(accounts::SqlAccounts::new(pool.clone()));
+    let (write, read) = (pool.clone(), read_pool.clone());
+    let pools: crate::observability::PoolGauge = Arc::new(move || {
+        let of = |name, pool: &sqlx::Pool<DB>| crate::observability::PoolUse {
+            pool: name,
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+        };
+        vec![of("write", &write), of("read", &read)]
+    });
     Stores {
+        pools,
         catalog: Arc::new(catalog::SqlCatalog::new(
             pool.clone(),
             read_pool,

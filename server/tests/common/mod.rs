@@ -5,6 +5,8 @@
 // Every test binary compiles this module and uses a different part of it.
 #![allow(dead_code)]
 
+pub mod processes;
+
 use sqlx::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -111,13 +113,13 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// A PostgreSQL database made for one test and dropped after it.
-struct TestPostgresDatabase {
+pub struct TestPostgresDatabase {
     admin_url: String,
     name: String,
 }
 
 impl TestPostgresDatabase {
-    async fn create(admin_url: &str) -> Self {
+    pub async fn create(admin_url: &str) -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "vitrine_test_{}_{}_{}",
@@ -139,7 +141,7 @@ impl TestPostgresDatabase {
         }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         let base = self.admin_url.rsplit_once('/').unwrap().0;
         format!("{base}/{}", self.name)
     }
