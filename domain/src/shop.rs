@@ -2,15 +2,16 @@
 //! Pages (server functions) and the JSON API both call these, so the rules
 //! live in one place; storage and payment come in through the traits.
 
-use crate::cart::{CartError, MergeAdjustment, VariantId};
+use crate::cart::{Cart, CartError, MergeAdjustment, VariantId};
 use crate::customer::{Customer, PasswordHasher, Registration};
 use crate::form::FieldErrors;
 use crate::order::{OrderAction, OrderDetail, OrderId, OrderSummary};
 use crate::payment::{Card, ChargeRequest, PaymentError, PaymentProvider};
 use crate::pricing::{PricedLine, PricingRules, Totals, price};
 use crate::store::{
-    CartOwner, CartStore, CatalogStore, CustomerStore, NewOrder, OrderStore, PlaceOrderError,
-    Placement, Session, SessionStore, SignInThrottle, StatusChange, StoreError, TransitionError,
+    CartOwner, CartSaveError, CartStore, CatalogStore, CustomerStore, NewOrder, OrderStore,
+    PlaceOrderError, Placement, Session, SessionStore, SignInThrottle, StatusChange, StoreError,
+    StoredCart, TransitionError,
 };
 use crate::{Email, Money, Quantity, ShippingAddress, Sku, Slug};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,9 @@ use std::sync::Arc;
 
 /// How long a session lasts without use: 30 days.
 pub const SESSION_TTL_SECONDS: i64 = 30 * 24 * 3600;
+/// How often a cart change is redone on a fresh read when other requests
+/// keep saving the same cart first.
+const CART_WRITE_ATTEMPTS: usize = 8;
 
 /// Everything the use cases need, wired by the server at start.
 #[derive(Clone)]
@@ -269,13 +273,17 @@ impl Shop {
         customer: i64,
     ) -> Result<Vec<String>, ShopError> {
         let visitor_owner = visitor.cart_owner();
-        let anonymous = self.carts.load_cart(&visitor_owner).await?;
+        let StoredCart {
+            cart: anonymous,
+            version: anonymous_version,
+        } = self.carts.load_cart(&visitor_owner).await?;
         if anonymous.lines.is_empty() {
             return Ok(Vec::new());
         }
         let owner = CartOwner::Customer(customer);
-        let mut cart = self.carts.load_cart(&owner).await?;
-        let ids: Vec<VariantId> = cart
+        // Stock for every variant either cart holds.
+        let held = self.carts.load_cart(&owner).await?.cart;
+        let ids: Vec<VariantId> = held
             .lines
             .iter()
             .chain(&anonymous.lines)
@@ -283,14 +291,21 @@ impl Shop {
             .collect();
         let variants = self.catalog.variants(&ids).await?;
         let find = |id| variants.iter().find(|v| v.variant.id == id);
-        let adjustments = cart.merge(&anonymous, |id| {
-            find(id).map_or(0, |v| v.variant.stock_on_hand)
-        });
-        let now = self.now();
-        self.carts.save_cart(&owner, &cart, now).await?;
-        self.carts
-            .save_cart(&visitor_owner, &Default::default(), now)
+        let stock_of = |id| find(id).map_or(0, |v| v.variant.stock_on_hand);
+        let (_, adjustments) = self
+            .change_cart(&owner, |cart| Ok(cart.merge(&anonymous, stock_of)))
             .await?;
+        // The visitor's session ends with the sign-in, so its cart is only
+        // tidied away: if it changed meanwhile (another tab), it is left.
+        let now = self.now();
+        match self
+            .carts
+            .save_cart(&visitor_owner, &Default::default(), anonymous_version, now)
+            .await
+        {
+            Ok(()) | Err(CartSaveError::Conflict) => {}
+            Err(CartSaveError::Store(e)) => return Err(e.into()),
+        }
         Ok(adjustments
             .into_iter()
             .map(|a| {
@@ -320,7 +335,7 @@ impl Shop {
         let Some(session) = session else {
             return Ok(CartView::default());
         };
-        let cart = self.carts.load_cart(&session.cart_owner()).await?;
+        let cart = self.carts.load_cart(&session.cart_owner()).await?.cart;
         self.view(&cart).await
     }
 
@@ -332,6 +347,7 @@ impl Shop {
                 .carts
                 .load_cart(&session.cart_owner())
                 .await?
+                .cart
                 .item_count()),
             None => Ok(0),
         }
@@ -394,11 +410,12 @@ impl Shop {
             .variant_by_sku(&sku)
             .await?
             .ok_or_else(not_found)?;
-        let owner = session.cart_owner();
-        let mut cart = self.carts.load_cart(&owner).await?;
-        cart.add(variant.variant.id, quantity, variant.variant.stock_on_hand)
-            .map_err(cart_error)?;
-        self.carts.save_cart(&owner, &cart, self.now()).await?;
+        let (cart, _) = self
+            .change_cart(&session.cart_owner(), |cart| {
+                cart.add(variant.variant.id, quantity, variant.variant.stock_on_hand)
+                    .map_err(cart_error)
+            })
+            .await?;
         self.view(&cart).await
     }
 
@@ -415,20 +432,51 @@ impl Shop {
                 "the quantity must be a whole number from 0 to 10",
             ))
         })?;
-        let owner = session.cart_owner();
-        let mut cart = self.carts.load_cart(&owner).await?;
-        if cart.quantity_of(variant_id) == 0 {
-            return Err(ShopError::NotFound("that item is not in your cart".into()));
-        }
         let stock = self
             .catalog
             .variants(&[variant_id])
             .await?
             .first()
             .map_or(0, |v| v.variant.stock_on_hand);
-        cart.set(variant_id, wanted, stock).map_err(cart_error)?;
-        self.carts.save_cart(&owner, &cart, self.now()).await?;
+        let (cart, _) = self
+            .change_cart(&session.cart_owner(), |cart| {
+                if cart.quantity_of(variant_id) == 0 {
+                    return Err(ShopError::NotFound("that item is not in your cart".into()));
+                }
+                cart.set(variant_id, wanted, stock).map_err(cart_error)
+            })
+            .await?;
         self.view(&cart).await
+    }
+
+    /// Reads the owner's cart, applies `change` and saves it, naming the
+    /// version read. When another request saved the cart first (on this
+    /// server or another), it starts again from a fresh read, so neither
+    /// change is lost. Returns the saved cart and what `change` returned.
+    async fn change_cart<T>(
+        &self,
+        owner: &CartOwner,
+        mut change: impl FnMut(&mut Cart) -> Result<T, ShopError> + Send,
+    ) -> Result<(Cart, T), ShopError>
+    where
+        T: Send,
+    {
+        for _ in 0..CART_WRITE_ATTEMPTS {
+            let StoredCart { mut cart, version } = self.carts.load_cart(owner).await?;
+            let outcome = change(&mut cart)?;
+            match self
+                .carts
+                .save_cart(owner, &cart, version, self.now())
+                .await
+            {
+                Ok(()) => return Ok((cart, outcome)),
+                Err(CartSaveError::Conflict) => continue,
+                Err(CartSaveError::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(ShopError::Unavailable(
+            "your cart is being changed from elsewhere right now; try again".into(),
+        ))
     }
 
     // --- checkout -------------------------------------------------------
@@ -455,7 +503,7 @@ impl Shop {
         }
         let owner = session.cart_owner();
         let scoped_key = format!("{}:{key}", owner.key());
-        let cart = self.carts.load_cart(&owner).await?;
+        let cart = self.carts.load_cart(&owner).await?.cart;
         if let Some((order, fingerprint)) =
             self.orders.order_by_idempotency_key(&scoped_key).await?
         {
@@ -560,7 +608,13 @@ impl Shop {
                     .await
                     .map_err(transition_error)?;
                 // Best effort: the order stands even if the cart cannot be cleared.
-                if let Err(e) = self.carts.save_cart(&owner, &Default::default(), now).await {
+                let cleared = self
+                    .change_cart(&owner, |cart| {
+                        *cart = Default::default();
+                        Ok(())
+                    })
+                    .await;
+                if let Err(e) = cleared {
                     tracing::warn!(order = %paid.reference, error = %e, "could not clear the cart");
                 }
                 Ok(paid)

@@ -107,12 +107,25 @@ pub trait CustomerStore: Send + Sync {
     /// The account and its password hash, for signing in.
     async fn credentials(&self, email: &Email) -> Result<Option<(Customer, String)>, StoreError>;
     async fn customer(&self, id: CustomerId) -> Result<Option<Customer>, StoreError>;
-    /// Gives the account with this email `role`; `None` when there is none.
-    async fn set_role(&self, email: &Email, role: Role) -> Result<Option<Customer>, StoreError>;
+    /// Gives the account with this email `role`, with `audit` written in
+    /// the same transaction; `None` (and nothing written) when there is none.
+    async fn set_role(
+        &self,
+        email: &Email,
+        role: Role,
+        audit: Option<&crate::back_office::NewAuditEntry>,
+    ) -> Result<Option<Customer>, StoreError>;
     /// Merchandisers and admins, by email.
     async fn staff(&self) -> Result<Vec<Customer>, StoreError>;
-    /// Gives `email` `role` when it registers (replacing an earlier invitation).
-    async fn invite(&self, email: &Email, role: Role, now: i64) -> Result<(), StoreError>;
+    /// Gives `email` `role` when it registers (replacing an earlier
+    /// invitation), with `audit` written in the same transaction.
+    async fn invite(
+        &self,
+        email: &Email,
+        role: Role,
+        now: i64,
+        audit: &crate::back_office::NewAuditEntry,
+    ) -> Result<(), StoreError>;
     /// Invitations not yet taken up, newest first.
     async fn invitations(&self) -> Result<Vec<crate::back_office::Invitation>, StoreError>;
 }
@@ -301,13 +314,46 @@ impl CartOwner {
     }
 }
 
-/// Carts, stored whole (one row or item per cart): a write is all or nothing.
+/// A cart as stored, with the version a save must name to replace it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredCart {
+    pub cart: Cart,
+    /// 0 when the owner has no stored cart.
+    pub version: i64,
+}
+
+/// Why a cart was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum CartSaveError {
+    /// Another request (on this server or another) saved the cart after it
+    /// was read: read it again and redo the change.
+    #[error("the cart changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Carts, stored whole (one row or item per cart): a write is all or
+/// nothing, and names the version it read (optimistic concurrency), so two
+/// servers changing one cart at once never lose either change.
 #[async_trait]
 pub trait CartStore: Send + Sync {
-    /// The owner's cart (empty if none).
-    async fn load_cart(&self, owner: &CartOwner) -> Result<Cart, StoreError>;
-    /// Replaces the owner's cart; an empty cart is deleted.
-    async fn save_cart(&self, owner: &CartOwner, cart: &Cart, now: i64) -> Result<(), StoreError>;
+    /// The owner's cart (empty, version 0, if none).
+    async fn load_cart(&self, owner: &CartOwner) -> Result<StoredCart, StoreError>;
+    /// Replaces the owner's cart if it is still at `version`; an empty cart
+    /// is deleted. [`CartSaveError::Conflict`] when it is not.
+    async fn save_cart(
+        &self,
+        owner: &CartOwner,
+        cart: &Cart,
+        version: i64,
+        now: i64,
+    ) -> Result<(), CartSaveError>;
+    /// Whether the store answers (readiness); stores inside the database
+    /// are covered by its own check.
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// An order to place: the store prices it from current variant prices (and

@@ -44,6 +44,11 @@ pub struct Settings {
     /// while requests are still served (so a load balancer stops sending
     /// new ones) before the listener closes. Default 5.
     pub drain: std::time::Duration,
+    /// `DYNAMODB_CARTS_TABLE`: keep carts in this DynamoDB table instead of
+    /// the database (production).
+    pub dynamodb_carts_table: Option<String>,
+    /// `DYNAMODB_SESSIONS_TABLE`: keep sessions in this DynamoDB table.
+    pub dynamodb_sessions_table: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +172,26 @@ impl Settings {
             }
         };
         let aws_endpoint_url = lookup("AWS_ENDPOINT_URL").filter(|url| !url.is_empty());
+        let table = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            match lookup(name).filter(|t| !t.is_empty()) {
+                None => Ok(None),
+                // DynamoDB's rule for table names.
+                Some(t)
+                    if (3..=255).contains(&t.len())
+                        && t.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+                        }) =>
+                {
+                    Ok(Some(t))
+                }
+                Some(t) => Err(ConfigError {
+                    name,
+                    problem: format!("{t:?} is not a DynamoDB table name"),
+                }),
+            }
+        };
+        let dynamodb_carts_table = table("DYNAMODB_CARTS_TABLE")?;
+        let dynamodb_sessions_table = table("DYNAMODB_SESSIONS_TABLE")?;
         Ok(Self {
             max_upload_bytes,
             build_ladders,
@@ -174,6 +199,8 @@ impl Settings {
             aws_endpoint_url,
             page_cache: std::time::Duration::from_millis(page_cache_ms),
             drain,
+            dynamodb_carts_table,
+            dynamodb_sessions_table,
             addr,
             database_url,
             database_read_url,

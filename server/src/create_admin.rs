@@ -58,7 +58,7 @@ async fn create_admin(settings: &Settings, email: &str, name: &str) -> Result<St
     let customers = &stores.customers;
     let address = Email::parse(email).map_err(|e| format!("{email:?}: {e}"))?;
     if let Some(admin) = customers
-        .set_role(&address, Role::Admin)
+        .set_role(&address, Role::Admin, None)
         .await
         .map_err(|e| e.to_string())?
     {
@@ -94,7 +94,7 @@ async fn create_admin(settings: &Settings, email: &str, name: &str) -> Result<St
         .map_err(|e| e.to_string())?
         .ok_or("an account with this email was created meanwhile; run the command again")?;
     customers
-        .set_role(&registration.email, Role::Admin)
+        .set_role(&registration.email, Role::Admin, None)
         .await
         .map_err(|e| e.to_string())?;
     Ok(format!("created the admin {}", registration.email))

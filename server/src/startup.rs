@@ -85,12 +85,19 @@ impl Application {
             settings.aws_endpoint_url.as_deref(),
         )
         .await?;
-        let stores = store::connect(
+        let mut stores = store::connect(
             &settings.database_url,
             settings.database_read_url.as_deref(),
             &settings.asset_base_url,
         )
         .await?;
+        store::use_dynamodb(
+            &mut stores,
+            settings.dynamodb_carts_table.as_deref(),
+            settings.dynamodb_sessions_table.as_deref(),
+            settings.aws_endpoint_url.as_deref(),
+        )
+        .await;
         if let Some(seed_dir) = &settings.seed_dir {
             let added =
                 seed::seed_if_empty(stores.catalog.as_ref(), assets.as_ref(), seed_dir).await?;

@@ -496,12 +496,13 @@ async fn give_role(
         };
         check_role_change(&who, email.as_str()).map_err(SaveError::Refused)?;
         let at = now(&state);
-        let (action, detail, saved) = match customers.set_role(&email, role).await? {
-            Some(account) => (
-                "role.assign",
-                format!("now {}", account.role.as_str()),
-                "role",
-            ),
+        // Each change is written with its audit entry, in one transaction.
+        let entry = |action: &str, detail: String| {
+            NewAuditEntry::by(&who, at, action, "account", email.as_str(), detail)
+        };
+        let assigned = entry("role.assign", format!("now {}", role.as_str()));
+        let saved = match customers.set_role(&email, role, Some(&assigned)).await? {
+            Some(_) => "role",
             None if role == Role::Customer => {
                 return Err(SaveError::Refused(FieldErrors::one(
                     "email",
@@ -509,18 +510,11 @@ async fn give_role(
                 )));
             }
             None => {
-                customers.invite(&email, role, at).await?;
-                (
-                    "role.invite",
-                    format!("invited as {}", role.as_str()),
-                    "invited",
-                )
+                let invited = entry("role.invite", format!("invited as {}", role.as_str()));
+                customers.invite(&email, role, at, &invited).await?;
+                "invited"
             }
         };
-        let entry = NewAuditEntry::by(&who, at, action, "account", email.as_str(), detail);
-        if let Err(e) = state.services.audit.record(&entry).await {
-            tracing::error!(error = %e, "could not record a role change in the audit log");
-        }
         Ok::<_, SaveError>(saved)
     };
     match result.await {

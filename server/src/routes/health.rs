@@ -26,6 +26,14 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
         }
         Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "asset store not answering"),
     }
+    match tokio::time::timeout(READY_TIMEOUT, state.stores.carts.ping()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "not ready");
+            return (StatusCode::SERVICE_UNAVAILABLE, "cart store unreachable");
+        }
+        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "cart store not answering"),
+    }
     match tokio::time::timeout(READY_TIMEOUT, state.stores.catalog.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         Ok(Err(e)) => {

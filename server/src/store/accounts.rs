@@ -1,13 +1,16 @@
 //! Customers and sessions over SQL, written once for SQLite and PostgreSQL.
 
+use super::catalog::Dialect;
+use super::merchandising::{audit_in, finish};
 use super::rows::{corrupt, store_error};
 use async_trait::async_trait;
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::Email;
-use vitrine_domain::back_office::Invitation;
+use vitrine_domain::back_office::{Invitation, NewAuditEntry};
 use vitrine_domain::customer::{Customer, CustomerId, Role};
+use vitrine_domain::merchandising::SaveError;
 use vitrine_domain::store::{CustomerStore, Session, SessionStore, SignInThrottle, StoreError};
 use vitrine_domain::throttle::RecentFailures;
 
@@ -40,6 +43,14 @@ fn email_key(email: &Email) -> String {
     email.as_str().to_lowercase()
 }
 
+/// A transaction's failure as the account store reports it.
+fn unsaved(error: SaveError) -> StoreError {
+    match error {
+        SaveError::Store(e) => e,
+        other => StoreError(other.to_string()),
+    }
+}
+
 pub struct SqlAccounts<DB: Database> {
     pool: Pool<DB>,
 }
@@ -51,7 +62,7 @@ impl<DB: Database> SqlAccounts<DB> {
 }
 
 /// 256 random bits for the cookie, and the hash the database keeps.
-fn new_session_token() -> (String, String) {
+pub(super) fn new_session_token() -> (String, String) {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
@@ -59,7 +70,7 @@ fn new_session_token() -> (String, String) {
     (token, id)
 }
 
-fn session_id(token: &str) -> String {
+pub(super) fn session_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -68,11 +79,12 @@ const CUSTOMER_SELECT: &str = "SELECT id, email, name, password_hash, role FROM 
 #[async_trait]
 impl<DB> CustomerStore for SqlAccounts<DB>
 where
-    DB: Database,
+    DB: Dialect,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
     for<'r> CustomerRow: FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> (i64, String): FromRow<'r, DB::Row>,
@@ -90,23 +102,39 @@ where
             .collect()
     }
 
-    async fn invite(&self, email: &Email, role: Role, now: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM staff_invitations WHERE email_key = $1")
-            .bind(email_key(email))
-            .execute(&self.pool)
+    async fn invite(
+        &self,
+        email: &Email,
+        role: Role,
+        now: i64,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query(DB::BEGIN_WRITE)
+            .execute(&mut *conn)
             .await
             .map_err(store_error)?;
-        sqlx::query(
-            "INSERT INTO staff_invitations (email_key, email, role, invited_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(email_key(email))
-        .bind(email.as_str().to_string())
-        .bind(role.as_str().to_string())
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
-        .map_err(store_error)
+        let result: Result<(), SaveError> = async {
+            sqlx::query("DELETE FROM staff_invitations WHERE email_key = $1")
+                .bind(email_key(email))
+                .execute(&mut *conn)
+                .await
+                .map_err(store_error)?;
+            sqlx::query(
+                "INSERT INTO staff_invitations (email_key, email, role, invited_at)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(email_key(email))
+            .bind(email.as_str().to_string())
+            .bind(role.as_str().to_string())
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+            audit_in(&mut conn, audit).await
+        }
+        .await;
+        finish(&mut conn, result).await.map_err(unsaved)
     }
 
     async fn invitations(&self) -> Result<Vec<Invitation>, StoreError> {
@@ -177,16 +205,33 @@ where
         row.map(CustomerRow::into_domain).transpose()
     }
 
-    async fn set_role(&self, email: &Email, role: Role) -> Result<Option<Customer>, StoreError> {
-        let updated: Option<(i64,)> =
-            sqlx::query_as("UPDATE customers SET role = $1 WHERE email_key = $2 RETURNING id")
-                .bind(role.as_str().to_string())
-                .bind(email_key(email))
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(store_error)?;
-        match updated {
-            Some((id,)) => self.customer(id).await,
+    async fn set_role(
+        &self,
+        email: &Email,
+        role: Role,
+        audit: Option<&NewAuditEntry>,
+    ) -> Result<Option<Customer>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        sqlx::query(DB::BEGIN_WRITE)
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        let result: Result<Option<i64>, SaveError> = async {
+            let updated: Option<(i64,)> =
+                sqlx::query_as("UPDATE customers SET role = $1 WHERE email_key = $2 RETURNING id")
+                    .bind(role.as_str().to_string())
+                    .bind(email_key(email))
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(store_error)?;
+            if let (Some(_), Some(audit)) = (updated, audit) {
+                audit_in(&mut conn, audit).await?;
+            }
+            Ok(updated.map(|(id,)| id))
+        }
+        .await;
+        match finish(&mut conn, result).await.map_err(unsaved)? {
+            Some(id) => self.customer(id).await,
             None => Ok(None),
         }
     }

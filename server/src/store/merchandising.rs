@@ -655,7 +655,7 @@ where
     Ok(())
 }
 
-async fn audit_in<DB>(
+pub(super) async fn audit_in<DB>(
     conn: &mut sqlx::pool::PoolConnection<DB>,
     entry: &NewAuditEntry,
 ) -> Result<(), SaveError>
@@ -682,7 +682,7 @@ where
 }
 
 /// Commits after success, rolls back after a refusal or failure.
-async fn finish<DB, T>(
+pub(super) async fn finish<DB, T>(
     conn: &mut sqlx::pool::PoolConnection<DB>,
     result: Result<T, SaveError>,
 ) -> Result<T, SaveError>

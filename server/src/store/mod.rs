@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod back_office;
 pub mod carts;
 pub mod catalog;
+pub mod dynamo;
 pub mod merchandising;
 pub mod order_desk;
 pub mod orders;
@@ -59,6 +60,26 @@ pub enum ConnectError {
     Open { url: String, source: sqlx::Error },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Moves carts and sessions to DynamoDB when their tables are configured
+/// (production: every task shares them; the database keeps the rest).
+pub async fn use_dynamodb(
+    stores: &mut Stores,
+    carts_table: Option<&str>,
+    sessions_table: Option<&str>,
+    endpoint_url: Option<&str>,
+) {
+    if carts_table.is_none() && sessions_table.is_none() {
+        return;
+    }
+    let client = dynamo::client(endpoint_url).await;
+    if let Some(table) = carts_table {
+        stores.carts = Arc::new(dynamo::DynamoCarts::new(client.clone(), table));
+    }
+    if let Some(table) = sessions_table {
+        stores.sessions = Arc::new(dynamo::DynamoSessions::new(client, table));
+    }
 }
 
 /// Opens (creating an SQLite file if needed) and migrates the database at
