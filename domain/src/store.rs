@@ -264,6 +264,32 @@ pub trait MerchandisingStore: Send + Sync {
     ) -> Result<(), crate::merchandising::SaveError>;
 }
 
+/// One order event as the queue carries it (JSON), from the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEventMessage {
+    /// The outbox row's id: consumers may see an event more than once.
+    pub event_id: i64,
+    pub order_id: OrderId,
+    pub reference: String,
+    /// The status the order moved to, e.g. `paid`.
+    pub status: String,
+    pub at: i64,
+}
+
+/// The transactional outbox of order events, and the fulfilment mark its
+/// consumer sets. Events are written with the order's own changes (see
+/// [`OrderStore`]); a relay hands them on and marks them published, so an
+/// acknowledged order's events are eventually sent, at least once.
+#[async_trait]
+pub trait OrderOutbox: Send + Sync {
+    /// Events not yet handed on, oldest first.
+    async fn unpublished(&self, limit: u32) -> Result<Vec<OrderEventMessage>, StoreError>;
+    async fn mark_published(&self, event_ids: &[i64], at: i64) -> Result<(), StoreError>;
+    /// Marks a paid order as handed to the warehouse; `false` when it
+    /// already was (a repeated event) or is not paid.
+    async fn request_fulfilment(&self, order: OrderId, at: i64) -> Result<bool, StoreError>;
+}
+
 /// Reads model manifests back from the asset store (the admin's level table).
 #[async_trait]
 pub trait ManifestSource: Send + Sync {

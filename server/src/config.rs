@@ -49,6 +49,9 @@ pub struct Settings {
     pub dynamodb_carts_table: Option<String>,
     /// `DYNAMODB_SESSIONS_TABLE`: keep sessions in this DynamoDB table.
     pub dynamodb_sessions_table: Option<String>,
+    /// `ORDER_EVENTS_QUEUE_URL`: relay order events to this SQS queue and
+    /// run the fulfilment consumer on it (unset: fulfilment in-process).
+    pub order_events_queue_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +195,17 @@ impl Settings {
         };
         let dynamodb_carts_table = table("DYNAMODB_CARTS_TABLE")?;
         let dynamodb_sessions_table = table("DYNAMODB_SESSIONS_TABLE")?;
+        let order_events_queue_url =
+            match lookup("ORDER_EVENTS_QUEUE_URL").filter(|u| !u.is_empty()) {
+                None => None,
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => Some(url),
+                Some(url) => {
+                    return Err(ConfigError {
+                        name: "ORDER_EVENTS_QUEUE_URL",
+                        problem: format!("{url:?} is not a queue URL (https://sqs…)"),
+                    });
+                }
+            };
         Ok(Self {
             max_upload_bytes,
             build_ladders,
@@ -201,6 +215,7 @@ impl Settings {
             drain,
             dynamodb_carts_table,
             dynamodb_sessions_table,
+            order_events_queue_url,
             addr,
             database_url,
             database_read_url,

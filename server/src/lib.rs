@@ -9,6 +9,7 @@ pub mod healthcheck;
 pub mod import;
 pub mod models;
 pub mod observability;
+pub mod outbox;
 pub mod page_cache;
 pub mod passwords;
 pub mod routes;

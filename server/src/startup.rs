@@ -74,6 +74,22 @@ pub struct Application {
     /// Set on SIGTERM: `/readyz` then answers 503.
     draining: Arc<AtomicBool>,
     drain: std::time::Duration,
+    /// Work that runs beside the server, for as long as it serves (the
+    /// order-event relay and fulfilment consumer).
+    background: Vec<Background>,
+}
+
+type Background = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// Background tasks that stop when the server does (or its task is dropped).
+struct Running(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
 }
 
 impl Application {
@@ -170,12 +186,14 @@ impl Application {
             draining: Arc::new(AtomicBool::new(false)),
         };
         let draining = state.draining.clone();
+        let background = order_events(&state.stores, &settings).await;
         let router = router(state, &settings);
         Ok(Self {
             listener,
             router,
             draining,
             drain: settings.drain,
+            background,
         })
     }
 
@@ -195,6 +213,7 @@ impl Application {
     /// listener closes, in-flight requests finish, and it returns. Ctrl-C
     /// (SIGINT) skips the drain.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _background = Running(self.background.into_iter().map(tokio::spawn).collect());
         let (draining, drain) = (self.draining, self.drain);
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
@@ -267,6 +286,30 @@ fn router(state: AppState, settings: &Settings) -> Router {
         observability::observe,
     ))
     .with_state(state)
+}
+
+/// The order-event relay (to SQS, or straight to fulfilment) and, with a
+/// queue, the fulfilment consumer (`crate::outbox`).
+async fn order_events(stores: &Stores, settings: &Settings) -> Vec<Background> {
+    use crate::outbox::{DirectSink, EventSink, SqsQueue, relay};
+    let outbox = stores.outbox.clone();
+    match &settings.order_events_queue_url {
+        None => {
+            let sink: Arc<dyn EventSink> = Arc::new(DirectSink {
+                outbox: outbox.clone(),
+            });
+            vec![Box::pin(relay(outbox, sink))]
+        }
+        Some(url) => {
+            let queue =
+                Arc::new(SqsQueue::connect(url, settings.aws_endpoint_url.as_deref()).await);
+            let consumer = {
+                let (queue, outbox) = (queue.clone(), outbox.clone());
+                async move { queue.consume(outbox).await }
+            };
+            vec![Box::pin(relay(outbox, queue)), Box::pin(consumer)]
+        }
+    }
 }
 
 /// The Leptos page routes, listed once per process. Listing them renders the

@@ -1,12 +1,14 @@
 //! Scale-out on one machine: two `vitrine` processes on their own loopback
-//! ports share one PostgreSQL database behind Debian's nginx (round-robin),
-//! as tasks share Aurora behind the ALB. A cart filled through one is seen
+//! ports share one PostgreSQL database, and DynamoDB tables for carts and
+//! sessions (moto), behind Debian's nginx (round-robin), as tasks share
+//! Aurora and DynamoDB behind the ALB. A cart filled through one is seen
 //! through the other; shoppers check out through either; and killing one
 //! process while shoppers are checking out loses no cart and no order, and
 //! charges nobody twice (they retry with their idempotency keys).
 
 mod common;
 
+use common::aws::{dynamodb, new_table};
 use common::processes::{Nginx, ServerProcess, site, vitrine};
 use common::{Database, PAYING_CARD, TestPostgresDatabase, checkout_body};
 use serde_json::{Value, json};
@@ -107,7 +109,25 @@ async fn two_servers_behind_nginx_share_carts_and_survive_losing_one() {
     let database = TestPostgresDatabase::create(&admin_url).await;
     let scratch = tempfile::tempdir().unwrap();
     let site = site(scratch.path());
-    let server = |name: &str| vitrine(&scratch.path().join(name), &database.url(), &site);
+    // Carts and sessions in DynamoDB as in production (moto, when it runs).
+    let mut shared: Vec<(&str, String)> = Vec::new();
+    if let Some(endpoint) = common::aws::endpoint() {
+        let client = dynamodb(&endpoint).await;
+        shared.push(("DYNAMODB_CARTS_TABLE", new_table(&client, "owner").await));
+        shared.push((
+            "DYNAMODB_SESSIONS_TABLE",
+            new_table(&client, "token_hash").await,
+        ));
+        shared.push(("AWS_ENDPOINT_URL", endpoint));
+        shared.push(("AWS_ACCESS_KEY_ID", "test".into()));
+        shared.push(("AWS_SECRET_ACCESS_KEY", "test".into()));
+        shared.push(("AWS_REGION", "us-east-1".into()));
+    }
+    let server = |name: &str| {
+        let mut command = vitrine(&scratch.path().join(name), &database.url(), &site);
+        command.envs(shared.iter().map(|(k, v)| (*k, v.as_str())));
+        command
+    };
     // One after the other: the first migrates and seeds the shared database.
     let a = ServerProcess::start(server("a")).await;
     let b = ServerProcess::start(server("b")).await;

@@ -34,7 +34,7 @@ pub mod sqlite;
 use std::sync::Arc;
 use vitrine_domain::store::{
     AuditLog, BackOfficeStore, CartStore, CatalogStore, CustomerStore, MerchandisingStore,
-    OrderDeskStore, OrderStore, SessionStore, SignInThrottle,
+    OrderDeskStore, OrderOutbox, OrderStore, SessionStore, SignInThrottle,
 };
 
 /// The stores the server runs with.
@@ -50,6 +50,8 @@ pub struct Stores {
     pub audit: Arc<dyn AuditLog>,
     pub merchandising: Arc<dyn MerchandisingStore>,
     pub order_desk: Arc<dyn OrderDeskStore>,
+    /// Order events waiting to be relayed (the transactional outbox).
+    pub outbox: Arc<dyn OrderOutbox>,
     /// The connection pools' use, for `/metrics`.
     pub pools: crate::observability::PoolGauge,
 }
@@ -112,13 +114,14 @@ where
     catalog::SqlCatalog<DB>: CatalogStore + 'static,
     accounts::SqlAccounts<DB>: CustomerStore + SessionStore + SignInThrottle + 'static,
     carts::SqlCarts<DB>: CartStore + 'static,
-    orders::SqlOrders<DB>: OrderStore + 'static,
+    orders::SqlOrders<DB>: OrderStore + OrderOutbox + 'static,
     back_office::SqlBackOffice<DB>: BackOfficeStore + AuditLog + 'static,
     merchandising::SqlMerchandising<DB>: MerchandisingStore + 'static,
     order_desk::SqlOrderDesk<DB>: OrderDeskStore + 'static,
 {
     let back_office = Arc::new(back_office::SqlBackOffice::new(pool.clone()));
     let accounts = Arc::new(accounts::SqlAccounts::new(pool.clone()));
+    let orders = Arc::new(orders::SqlOrders::new(pool.clone()));
     let (write, read) = (pool.clone(), read_pool.clone());
     let pools: crate::observability::PoolGauge = Arc::new(move || {
         let of = |name, pool: &sqlx::Pool<DB>| crate::observability::PoolUse {
@@ -139,7 +142,8 @@ where
         sessions: accounts.clone(),
         throttle: accounts,
         carts: Arc::new(carts::SqlCarts::new(pool.clone())),
-        orders: Arc::new(orders::SqlOrders::new(pool.clone())),
+        orders: orders.clone(),
+        outbox: orders,
         order_desk: Arc::new(order_desk::SqlOrderDesk::new(pool.clone())),
         back_office: back_office.clone(),
         audit: back_office,

@@ -11,10 +11,12 @@ use super::rows::{corrupt, money, slug, store_error};
 use async_trait::async_trait;
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use vitrine_domain::cart::CartLine;
+use vitrine_domain::order::OrderId;
 use vitrine_domain::order::{OrderLine, order_reference};
 use vitrine_domain::pricing::{PricedLine, price};
 use vitrine_domain::store::{
-    NewOrder, OrderStore, PlaceOrderError, Placement, StatusChange, StoreError, TransitionError,
+    NewOrder, OrderEventMessage, OrderOutbox, OrderStore, PlaceOrderError, Placement, StatusChange,
+    StoreError, TransitionError,
 };
 use vitrine_domain::{
     Email, Money, OrderDetail, OrderStatus, OrderSummary, Quantity, ShippingAddress, Sku,
@@ -560,4 +562,65 @@ where
         .await
         .map(|_| ())
         .map_err(store_error)
+}
+
+#[async_trait]
+impl<DB> OrderOutbox for SqlOrders<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'r> (i64, i64, String, i64): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+{
+    async fn unpublished(&self, limit: u32) -> Result<Vec<OrderEventMessage>, StoreError> {
+        let rows: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT id, order_id, status, at FROM order_events
+             WHERE published_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(event_id, order_id, status, at)| OrderEventMessage {
+                event_id,
+                order_id,
+                reference: order_reference(order_id),
+                status,
+                at,
+            })
+            .collect())
+    }
+
+    async fn mark_published(&self, event_ids: &[i64], at: i64) -> Result<(), StoreError> {
+        for id in event_ids {
+            sqlx::query(
+                "UPDATE order_events SET published_at = $1 WHERE id = $2 AND published_at IS NULL",
+            )
+            .bind(at)
+            .bind(*id)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        }
+        Ok(())
+    }
+
+    async fn request_fulfilment(&self, order: OrderId, at: i64) -> Result<bool, StoreError> {
+        let marked: Option<(i64,)> = sqlx::query_as(
+            "UPDATE orders SET fulfilment_requested_at = $1
+             WHERE id = $2 AND status = 'paid' AND fulfilment_requested_at IS NULL
+             RETURNING id",
+        )
+        .bind(at)
+        .bind(order)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(marked.is_some())
+    }
 }

@@ -5,6 +5,7 @@
 // Every test binary compiles this module and uses a different part of it.
 #![allow(dead_code)]
 
+pub mod aws;
 pub mod processes;
 
 use sqlx::Connection;
