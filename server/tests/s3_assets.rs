@@ -6,24 +6,10 @@
 mod common;
 
 use aws_sdk_s3::Client;
+use common::aws::endpoint;
 use common::{Database, signed_in_admin, spawn_app_with, workspace_root};
 use serde_json::Value;
 use vitrine_server::assets::{AssetStore, S3AssetStore, S3Location, content_key};
-
-/// moto's address, or `None` (the test is skipped, loudly) when it is not
-/// running, unless `VITRINE_REQUIRE_AWS=1` says it must be.
-fn endpoint() -> Option<String> {
-    match std::env::var("VITRINE_TEST_AWS_ENDPOINT") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var("VITRINE_REQUIRE_AWS").as_deref() == Ok("1") => {
-            panic!("VITRINE_REQUIRE_AWS=1 but VITRINE_TEST_AWS_ENDPOINT is not set")
-        }
-        Err(_) => {
-            eprintln!("\n*** SKIPPING an S3 test: no moto_server (run ./x test). ***\n");
-            None
-        }
-    }
-}
 
 /// A bucket of the test's own, on moto.
 async fn new_bucket(endpoint: &str) -> (Client, String) {

@@ -1,7 +1,7 @@
 //! Customers and sessions over SQL, written once for SQLite and PostgreSQL.
 
 use super::catalog::Dialect;
-use super::merchandising::{audit_in, finish};
+use super::merchandising::{audit_in, begin_write, finish};
 use super::rows::{corrupt, store_error};
 use async_trait::async_trait;
 use rand_core::{OsRng, RngCore};
@@ -109,11 +109,7 @@ where
         now: i64,
         audit: &NewAuditEntry,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             sqlx::query("DELETE FROM staff_invitations WHERE email_key = $1")
                 .bind(email_key(email))
@@ -211,11 +207,7 @@ where
         role: Role,
         audit: Option<&NewAuditEntry>,
     ) -> Result<Option<Customer>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<Option<i64>, SaveError> = async {
             let updated: Option<(i64,)> =
                 sqlx::query_as("UPDATE customers SET role = $1 WHERE email_key = $2 RETURNING id")

@@ -182,11 +182,7 @@ where
         stock: i64,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let category_id = category_id(&mut conn, product.category.as_ref()).await?;
             let (product_id,): (i64,) = sqlx::query_as(
@@ -223,11 +219,7 @@ where
         product: &ProductDraft,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let category_id = category_id(&mut conn, product.category.as_ref()).await?;
             if product.published {
@@ -285,11 +277,7 @@ where
         stock: i64,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let product_id: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM products WHERE slug = $1")
@@ -313,11 +301,7 @@ where
         variant: &VariantDraft,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let updated: Option<(i64,)> = sqlx::query_as(
                 "UPDATE variants SET name = $1, options = $2, price_minor = $3, currency = $4,
@@ -348,11 +332,7 @@ where
         adjustment: &StockAdjustment,
         audit: &NewAuditEntry,
     ) -> Result<i64, SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<i64, SaveError> = async {
             // Locked until the transaction ends: a checkout taking the same
             // stock waits, and the check below stays true when written.
@@ -400,11 +380,7 @@ where
         model: Option<&ProductModel>,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let updated: Option<(i64,)> = sqlx::query_as(
                 "UPDATE products SET model_key = $1, model_manifest_key = $2, model_poster_key = $3
@@ -432,11 +408,7 @@ where
         poster_key: &str,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let found: Option<(i64, Option<String>)> =
                 sqlx::query_as("SELECT id, model_key FROM products WHERE slug = $1")
@@ -473,11 +445,7 @@ where
         image: &NewImage,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let product_id = product_id(&mut conn, product).await?;
             sqlx::query(
@@ -504,11 +472,7 @@ where
         edit: &ImageEdit,
         audit: &NewAuditEntry,
     ) -> Result<(), SaveError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
-        sqlx::query(DB::BEGIN_WRITE)
-            .execute(&mut *conn)
-            .await
-            .map_err(store_error)?;
+        let mut conn = begin_write(&self.pool).await?;
         let result: Result<(), SaveError> = async {
             let product_id = product_id(&mut conn, product).await?;
             let order: Vec<(i64,)> = sqlx::query_as(
@@ -682,6 +646,23 @@ where
 }
 
 /// Commits after success, rolls back after a refusal or failure.
+/// A pooled connection inside a write transaction (`finish` ends it).
+pub(super) async fn begin_write<DB>(
+    pool: &Pool<DB>,
+) -> Result<sqlx::pool::PoolConnection<DB>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+{
+    let mut conn = pool.acquire().await.map_err(store_error)?;
+    sqlx::query(DB::BEGIN_WRITE)
+        .execute(&mut *conn)
+        .await
+        .map_err(store_error)?;
+    Ok(conn)
+}
+
 pub(super) async fn finish<DB, T>(
     conn: &mut sqlx::pool::PoolConnection<DB>,
     result: Result<T, SaveError>,

@@ -359,15 +359,7 @@ impl Shopper {
         field: &'static str,
         file: Vec<u8>,
     ) -> reqwest::Response {
-        let part = reqwest::multipart::Part::bytes(file)
-            .file_name("model.glb")
-            .mime_str("model/gltf-binary")
-            .unwrap();
-        let request = self
-            .client
-            .put(format!("{}{path}", self.address))
-            .multipart(reqwest::multipart::Form::new().part(field, part));
-        self.send(request).await
+        self.put_model(path, field, file, "application/json").await
     }
 
     /// Uploads `file` as the multipart field `field` with PUT, asking for
@@ -378,6 +370,16 @@ impl Shopper {
         field: &'static str,
         file: Vec<u8>,
     ) -> reqwest::Response {
+        self.put_model(path, field, file, "text/event-stream").await
+    }
+
+    async fn put_model(
+        &mut self,
+        path: &str,
+        field: &'static str,
+        file: Vec<u8>,
+        accept: &str,
+    ) -> reqwest::Response {
         let part = reqwest::multipart::Part::bytes(file)
             .file_name("model.glb")
             .mime_str("model/gltf-binary")
@@ -385,7 +387,7 @@ impl Shopper {
         let request = self
             .client
             .put(format!("{}{path}", self.address))
-            .header("accept", "text/event-stream")
+            .header("accept", accept)
             .multipart(reqwest::multipart::Form::new().part(field, part));
         self.send(request).await
     }
