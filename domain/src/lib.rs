@@ -8,6 +8,7 @@
 pub mod address;
 pub mod back_office;
 pub mod cart;
+pub mod clickstream;
 pub mod customer;
 pub mod email;
 pub mod form;

@@ -91,6 +91,20 @@ pub trait CatalogStore: Send + Sync {
     async fn seed_if_empty(&self, products: &[NewProduct]) -> Result<usize, StoreError>;
     /// Round-trips to the database; backs `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// A number that changes whenever anything a shopper reads from the
+    /// catalog changes, except stock (the database bumps it on every such
+    /// write, whoever makes it): caches compare it to know they are stale.
+    async fn catalog_revision(&self) -> Result<i64, StoreError>;
+    /// Stock on hand of these variants (those that exist), now.
+    async fn stock_levels(&self, ids: &[VariantId]) -> Result<Vec<(VariantId, i64)>, StoreError>;
+}
+
+/// Where the viewer's clickstream goes (Kinesis in production, the
+/// database locally).
+#[async_trait]
+pub trait ClickstreamSink: Send + Sync {
+    /// Keeps a batch (at most 500 events); an error means none of it was kept.
+    async fn put(&self, events: &[crate::clickstream::ViewerEvent]) -> Result<(), StoreError>;
 }
 
 /// Customer accounts.

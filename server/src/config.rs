@@ -40,6 +40,16 @@ pub struct Settings {
     /// `VITRINE_PAGE_CACHE_MS`: how long anonymous visitors' catalog pages are
     /// reused (default 1000; 0 turns the cache off).
     pub page_cache: std::time::Duration,
+    /// `VITRINE_CATALOG_CACHE_MS`: catalog reads are kept in memory and
+    /// checked against the catalog's revision this often, so edits reach
+    /// every task within it (default 1000; 0 turns the cache off).
+    pub catalog_cache: std::time::Duration,
+    /// `CLICKSTREAM_KINESIS_STREAM`: send the viewer's clickstream to this
+    /// Kinesis data stream (unset: to the database's `viewer_events`).
+    pub clickstream_stream: Option<String>,
+    /// `VITRINE_CLICKSTREAM_FLUSH_MS`: how long viewer events wait to be
+    /// sent in one batch (default 1000).
+    pub clickstream_flush: std::time::Duration,
     /// `VITRINE_DRAIN_SECONDS`: after SIGTERM, how long `/readyz` answers 503
     /// while requests are still served (so a load balancer stops sending
     /// new ones) before the listener closes. Default 5.
@@ -127,11 +137,38 @@ impl Settings {
                 problem: format!("{log_format:?} is neither json nor pretty"),
             });
         }
-        let page_cache_ms = get("VITRINE_PAGE_CACHE_MS", "1000");
-        let page_cache_ms: u64 = page_cache_ms.parse().map_err(|_| ConfigError {
-            name: "VITRINE_PAGE_CACHE_MS",
-            problem: format!("{page_cache_ms:?} is not a whole number of milliseconds"),
-        })?;
+        let millis = |name: &'static str, default: &str| {
+            let value = get(name, default);
+            value
+                .parse::<u64>()
+                .map(std::time::Duration::from_millis)
+                .map_err(|_| ConfigError {
+                    name,
+                    problem: format!("{value:?} is not a whole number of milliseconds"),
+                })
+        };
+        let page_cache = millis("VITRINE_PAGE_CACHE_MS", "1000")?;
+        let catalog_cache = millis("VITRINE_CATALOG_CACHE_MS", "1000")?;
+        let clickstream_flush = millis("VITRINE_CLICKSTREAM_FLUSH_MS", "1000")?;
+        let clickstream_stream =
+            match lookup("CLICKSTREAM_KINESIS_STREAM").filter(|s| !s.is_empty()) {
+                None => None,
+                // Kinesis's rule for stream names.
+                Some(name)
+                    if name.len() <= 128
+                        && name.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+                        }) =>
+                {
+                    Some(name)
+                }
+                Some(name) => {
+                    return Err(ConfigError {
+                        name: "CLICKSTREAM_KINESIS_STREAM",
+                        problem: format!("{name:?} is not a Kinesis stream name"),
+                    });
+                }
+            };
         let drain_seconds = get("VITRINE_DRAIN_SECONDS", "5");
         let drain = match drain_seconds.parse::<u64>() {
             Ok(seconds) if seconds <= 300 => std::time::Duration::from_secs(seconds),
@@ -211,7 +248,10 @@ impl Settings {
             build_ladders,
             asset_store,
             aws_endpoint_url,
-            page_cache: std::time::Duration::from_millis(page_cache_ms),
+            page_cache,
+            catalog_cache,
+            clickstream_stream,
+            clickstream_flush,
             drain,
             dynamodb_carts_table,
             dynamodb_sessions_table,
@@ -268,6 +308,25 @@ mod tests {
         assert!(e.to_string().starts_with("VITRINE_ADDR:"));
         let e = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert!(e.to_string().starts_with("DATABASE_URL:"));
+        let e = settings(&[("VITRINE_CATALOG_CACHE_MS", "1s")]).unwrap_err();
+        assert!(e.to_string().starts_with("VITRINE_CATALOG_CACHE_MS:"));
+        let e = settings(&[("CLICKSTREAM_KINESIS_STREAM", "no spaces")]).unwrap_err();
+        assert!(e.to_string().starts_with("CLICKSTREAM_KINESIS_STREAM:"));
+    }
+
+    #[test]
+    fn caches_and_the_clickstream_have_defaults() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.catalog_cache, std::time::Duration::from_secs(1));
+        assert_eq!(s.clickstream_flush, std::time::Duration::from_secs(1));
+        assert_eq!(s.clickstream_stream, None);
+        let s = settings(&[
+            ("VITRINE_CATALOG_CACHE_MS", "0"),
+            ("CLICKSTREAM_KINESIS_STREAM", "vitrine-clickstream"),
+        ])
+        .unwrap();
+        assert!(s.catalog_cache.is_zero());
+        assert_eq!(s.clickstream_stream.as_deref(), Some("vitrine-clickstream"));
     }
 
     #[test]

@@ -52,9 +52,14 @@ fn parse_args(args: &[String]) -> Result<(String, String), String> {
 }
 
 async fn create_admin(settings: &Settings, email: &str, name: &str) -> Result<String, String> {
-    let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let stores = store::connect(
+        &settings.database_url,
+        None,
+        &settings.asset_base_url,
+        std::time::Duration::ZERO,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let customers = &stores.customers;
     let address = Email::parse(email).map_err(|e| format!("{email:?}: {e}"))?;
     if let Some(admin) = customers

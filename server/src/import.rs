@@ -133,9 +133,14 @@ pub async fn build_missing_ladders(settings: Settings) -> ExitCode {
 
 /// The database and the asset store the server uses.
 async fn open(settings: &Settings) -> Result<(store::Stores, Arc<dyn AssetStore>), String> {
-    let stores = store::connect(&settings.database_url, None, &settings.asset_base_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let stores = store::connect(
+        &settings.database_url,
+        None,
+        &settings.asset_base_url,
+        std::time::Duration::ZERO,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let assets = assets::open(
         &settings.asset_store,
         &settings.data_dir,

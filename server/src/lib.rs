@@ -2,6 +2,8 @@
 //! storage adapters behind the domain's store traits.
 
 pub mod assets;
+pub mod aws;
+pub mod clickstream;
 pub mod config;
 pub mod create_admin;
 pub mod cross_origin;

@@ -33,19 +33,73 @@ pub struct PoolUse {
 /// Reads the pools' use when `/metrics` is scraped.
 pub type PoolGauge = Arc<dyn Fn() -> Vec<PoolUse> + Send + Sync>;
 
-#[derive(Default)]
-struct Latency {
+/// Another part of the server that reports its own figures at `/metrics`
+/// (the catalog cache, the clickstream), in the exposition format.
+pub trait MetricSource: Send + Sync {
+    fn render(&self, out: &mut String);
+}
+
+/// A Prometheus histogram over fixed bucket bounds.
+pub struct Histogram {
+    bounds: &'static [f64],
     /// Counts per bucket (not cumulative; summed when rendered).
-    buckets: [u64; BUCKETS.len()],
+    buckets: Vec<u64>,
     sum: f64,
     count: u64,
+}
+
+impl Histogram {
+    pub fn new(bounds: &'static [f64]) -> Self {
+        Self {
+            bounds,
+            buckets: vec![0; bounds.len()],
+            sum: 0.0,
+            count: 0,
+        }
+    }
+
+    pub fn observe(&mut self, value: f64) {
+        // Above the last bound it still counts in `+Inf` (via `count`).
+        if let Some(bucket) = self.bounds.iter().position(|upper| value <= *upper) {
+            self.buckets[bucket] += 1;
+        }
+        self.sum += value;
+        self.count += 1;
+    }
+
+    /// Writes the series `name_bucket`, `name_sum` and `name_count`;
+    /// `labels` (e.g. `route="/p/{slug}"`) go on each, before `le`.
+    pub fn render(&self, out: &mut String, name: &str, labels: &str) {
+        let sep = if labels.is_empty() { "" } else { "," };
+        let mut cumulative = 0;
+        for (upper, n) in self.bounds.iter().zip(&self.buckets) {
+            cumulative += n;
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}{sep}le=\"{upper}\"}} {cumulative}"
+            );
+        }
+        let braced = if labels.is_empty() {
+            String::new()
+        } else {
+            format!("{{{labels}}}")
+        };
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}\n\
+             {name}_sum{braced} {sum}\n\
+             {name}_count{braced} {count}",
+            count = self.count,
+            sum = self.sum,
+        );
+    }
 }
 
 #[derive(Default)]
 struct Counts {
     /// (method, route, status) → requests.
     requests: BTreeMap<(String, String, u16), u64>,
-    latency: BTreeMap<String, Latency>,
+    latency: BTreeMap<String, Histogram>,
     /// Asset responses by file kind (glb, json, jpg, png…).
     assets: BTreeMap<String, u64>,
 }
@@ -55,14 +109,16 @@ pub struct Metrics {
     counts: Mutex<Counts>,
     started: Instant,
     pools: PoolGauge,
+    sources: Vec<Arc<dyn MetricSource>>,
 }
 
 impl Metrics {
-    pub fn new(pools: PoolGauge) -> Arc<Self> {
+    pub fn new(pools: PoolGauge, sources: Vec<Arc<dyn MetricSource>>) -> Arc<Self> {
         Arc::new(Self {
             counts: Mutex::new(Counts::default()),
             started: Instant::now(),
             pools,
+            sources,
         })
     }
 
@@ -73,17 +129,11 @@ impl Metrics {
             .requests
             .entry((method.as_str().to_string(), route.to_string(), status))
             .or_default() += 1;
-        let latency = counts.latency.entry(route.to_string()).or_default();
-        let bucket = BUCKETS
-            .iter()
-            .position(|upper| seconds <= *upper)
-            .unwrap_or(BUCKETS.len() - 1);
-        // Slower than the last bucket still counts in `+Inf` (via `count`).
-        if seconds <= BUCKETS[BUCKETS.len() - 1] {
-            latency.buckets[bucket] += 1;
-        }
-        latency.sum += seconds;
-        latency.count += 1;
+        counts
+            .latency
+            .entry(route.to_string())
+            .or_insert_with(|| Histogram::new(&BUCKETS))
+            .observe(seconds);
     }
 
     fn observe_asset(&self, kind: &str) {
@@ -113,21 +163,10 @@ impl Metrics {
              # TYPE vitrine_http_request_duration_seconds histogram"
         );
         for (route, latency) in &counts.latency {
-            let route = escape(route);
-            let mut cumulative = 0;
-            for (upper, n) in BUCKETS.iter().zip(latency.buckets) {
-                cumulative += n;
-                let _ = writeln!(
-                    out,
-                    "vitrine_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{upper}\"}} {cumulative}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "vitrine_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n\
-                 vitrine_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n\
-                 vitrine_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                latency.count, latency.sum, latency.count
+            latency.render(
+                &mut out,
+                "vitrine_http_request_duration_seconds",
+                &format!("route=\"{}\"", escape(route)),
             );
         }
         let _ = writeln!(
@@ -164,12 +203,15 @@ impl Metrics {
              vitrine_uptime_seconds {:.3}",
             self.started.elapsed().as_secs_f64()
         );
+        for source in &self.sources {
+            source.render(&mut out);
+        }
         out
     }
 }
 
 /// A label value with `\`, `"` and newlines escaped.
-fn escape(value: &str) -> String {
+pub fn escape(value: &str) -> String {
     value
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
@@ -274,13 +316,16 @@ mod tests {
     use super::*;
 
     fn metrics() -> Arc<Metrics> {
-        Metrics::new(Arc::new(|| {
-            vec![PoolUse {
-                pool: "write",
-                open: 5,
-                idle: 3,
-            }]
-        }))
+        Metrics::new(
+            Arc::new(|| {
+                vec![PoolUse {
+                    pool: "write",
+                    open: 5,
+                    idle: 3,
+                }]
+            }),
+            Vec::new(),
+        )
     }
 
     #[test]

@@ -81,14 +81,8 @@ impl SqsQueue {
     /// A client from the default AWS chain; `endpoint_url` points it at a
     /// stand-in such as moto_server.
     pub async fn connect(queue_url: &str, endpoint_url: Option<&str>) -> Self {
-        use aws_config::meta::region::RegionProviderChain;
-        let region = RegionProviderChain::default_provider().or_else("us-east-1");
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(region);
-        if let Some(url) = endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
         Self {
-            client: Client::new(&loader.load().await),
+            client: Client::new(&crate::aws::sdk_config(endpoint_url).await),
             queue_url: queue_url.to_string(),
         }
     }

@@ -3,6 +3,7 @@
 //! on port 0.
 
 use crate::assets::{self, AssetError, AssetStore};
+use crate::clickstream::Clickstream;
 use crate::config::{LadderBuild, Settings};
 use crate::page_cache::{self, PageCache};
 use crate::passwords::Argon2Passwords;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub uploads: Uploads,
     /// True once the process has been told to stop (`/readyz` answers 503).
     pub draining: Arc<AtomicBool>,
+    /// Viewer events on their way to their sink.
+    pub clickstream: Arc<Clickstream>,
 }
 
 /// Where admin uploads are streamed before processing, and how large they may be.
@@ -75,8 +78,10 @@ pub struct Application {
     draining: Arc<AtomicBool>,
     drain: std::time::Duration,
     /// Work that runs beside the server, for as long as it serves (the
-    /// order-event relay and fulfilment consumer).
+    /// order-event relay and fulfilment consumer, the clickstream's sender).
     background: Vec<Background>,
+    /// Sent once more when the server stops, so no event is left behind.
+    clickstream: Arc<Clickstream>,
 }
 
 type Background = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
@@ -105,8 +110,19 @@ impl Application {
             &settings.database_url,
             settings.database_read_url.as_deref(),
             &settings.asset_base_url,
+            settings.catalog_cache,
         )
         .await?;
+        if let Some(stream) = &settings.clickstream_stream {
+            stores.clickstream = Arc::new(
+                store::kinesis::KinesisClickstream::connect(
+                    stream,
+                    settings.aws_endpoint_url.as_deref(),
+                )
+                .await,
+            );
+        }
+        let clickstream = Clickstream::new(stores.clickstream.clone(), settings.clickstream_flush);
         store::use_dynamodb(
             &mut stores,
             settings.dynamodb_carts_table.as_deref(),
@@ -184,9 +200,11 @@ impl Application {
                 max_bytes: settings.max_upload_bytes,
             },
             draining: Arc::new(AtomicBool::new(false)),
+            clickstream: clickstream.clone(),
         };
         let draining = state.draining.clone();
-        let background = order_events(&state.stores, &settings).await;
+        let mut background = order_events(&state.stores, &settings).await;
+        background.push(Box::pin(clickstream.clone().run()));
         let router = router(state, &settings);
         Ok(Self {
             listener,
@@ -194,6 +212,7 @@ impl Application {
             draining,
             drain: settings.drain,
             background,
+            clickstream,
         })
     }
 
@@ -213,9 +232,9 @@ impl Application {
     /// listener closes, in-flight requests finish, and it returns. Ctrl-C
     /// (SIGINT) skips the drain.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let _background = Running(self.background.into_iter().map(tokio::spawn).collect());
+        let background = Running(self.background.into_iter().map(tokio::spawn).collect());
         let (draining, drain) = (self.draining, self.drain);
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
                 let signal = shutdown_signal().await;
                 draining.store(true, Ordering::SeqCst);
@@ -228,12 +247,30 @@ impl Application {
                 }
                 tracing::info!("shutting down: no new connections; finishing in-flight requests");
             })
-            .await
+            .await;
+        drop(background);
+        let left = self.clickstream.waiting();
+        if left > 0 {
+            match tokio::time::timeout(std::time::Duration::from_secs(5), self.clickstream.flush())
+                .await
+            {
+                Ok(true) => tracing::info!(events = left, "stored the last viewer events"),
+                _ => tracing::warn!(
+                    events = self.clickstream.waiting(),
+                    "could not store the last viewer events"
+                ),
+            }
+        }
+        served
     }
 }
 
 fn router(state: AppState, settings: &Settings) -> Router {
-    let metrics = observability::Metrics::new(state.stores.pools.clone());
+    let mut sources: Vec<Arc<dyn observability::MetricSource>> = vec![state.clickstream.clone()];
+    if let Some(cache) = &state.stores.catalog_cache {
+        sources.push(cache.clone());
+    }
+    let metrics = observability::Metrics::new(state.stores.pools.clone(), sources);
     let routes = page_routes();
     let services = state.services.clone();
     let provide_services = move || provide_context(services.clone());

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Database, TestApp, spawn_app, workspace_root};
+use common::{Database, TestApp, eventually, spawn_app, workspace_root};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -67,6 +67,12 @@ async fn importing_a_model_makes_it_the_products_3d_model(db: Database) {
         said.contains("levels of detail: 3072 → 768 → 184 → 46 triangles"),
         "{said}"
     );
+    // The CLI is another process: the server, which has the product in its
+    // in-memory catalog, sees the change at its next revision check (1 s).
+    eventually(5, "the import reaching the server", || async {
+        model_url(&app, "toy-car").await != before
+    })
+    .await;
 
     let product: Value = app
         .get("/api/v1/products/toy-car")

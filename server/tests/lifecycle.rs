@@ -1,7 +1,8 @@
 //! The real `vitrine` binary, as an orchestrator runs it: it answers with
 //! request ids and serves `/metrics`; told to stop (SIGTERM) it first
 //! answers `/readyz` with 503 while still serving, then closes its
-//! listener, lets an upload in flight finish, and exits 0.
+//! listener, lets an upload in flight finish, stores the viewer events
+//! still waiting, and exits 0.
 
 mod common;
 
@@ -24,6 +25,8 @@ async fn sigterm_drains_then_finishes_in_flight_requests_and_exits() {
     assert!(made.status.success(), "{made:?}");
     let mut serve = vitrine(&data, &database, &site);
     serve.env("VITRINE_DRAIN_SECONDS", "2");
+    // Viewer events would wait ten minutes: only stopping sends them.
+    serve.env("VITRINE_CLICKSTREAM_FLUSH_MS", "600000");
     let mut server = ServerProcess::start(serve).await;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(120))
@@ -102,6 +105,18 @@ async fn sigterm_drains_then_finishes_in_flight_requests_and_exits() {
     );
     assert!(metrics.contains("vitrine_db_pool_connections{pool=\"write\",state=\"idle\"}"));
 
+    // A product page's last viewer events arrive while draining.
+    let events = client
+        .post(url("/api/v1/viewer-events"))
+        .json(&serde_json::json!({
+            "page_view": "pv-draining", "product": "toy-car",
+            "events": [{"kind": "view", "at_ms": 10}, {"kind": "rotate", "at_ms": 900}],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), 202);
+
     // After the drain the listener is closed: new connections are refused.
     tokio::time::sleep(Duration::from_secs(2) + Duration::from_millis(500)).await;
     let refused = tokio::net::TcpStream::connect(("127.0.0.1", server.port)).await;
@@ -120,6 +135,18 @@ async fn sigterm_drains_then_finishes_in_flight_requests_and_exits() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "exit status {status}");
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&database)
+        .await
+        .unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM viewer_events WHERE page_view = 'pv-draining'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored, 2,
+        "the waiting viewer events were stored before exit"
+    );
     eprintln!(
         "the upload finished {:.1} s after SIGTERM (drain 2 s); the process exited 0",
         finished_after.as_secs_f64()

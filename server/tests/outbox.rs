@@ -8,60 +8,25 @@ mod common;
 
 use common::aws::endpoint;
 use common::{
-    DECLINED_CARD, Database, PAYING_CARD, TestApp, spawn_app, spawn_app_with, workspace_root,
+    DECLINED_CARD, Database, PAYING_CARD, TestApp, eventually, spawn_app, spawn_app_with,
+    workspace_root,
 };
 use serde_json::{Value, json};
-use sqlx::Connection;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 on_both_databases!(a_paid_order_is_handed_to_fulfilment_once_and_a_declined_one_never);
 
-/// One number from the server's own database.
-async fn number(app: &TestApp, sql: &str) -> Option<i64> {
-    if app.database_url.starts_with("postgres") {
-        let mut db = sqlx::PgConnection::connect(&app.database_url)
-            .await
-            .unwrap();
-        sqlx::query_scalar(sql).fetch_one(&mut db).await.unwrap()
-    } else {
-        let mut db = sqlx::SqliteConnection::connect(&app.database_url)
-            .await
-            .unwrap();
-        sqlx::query_scalar(sql).fetch_one(&mut db).await.unwrap()
-    }
-}
-
 async fn fulfilment_requested_at(app: &TestApp, order: i64) -> Option<i64> {
-    number(
-        app,
-        &format!("SELECT fulfilment_requested_at FROM orders WHERE id = {order}"),
-    )
+    app.number(&format!(
+        "SELECT fulfilment_requested_at FROM orders WHERE id = {order}"
+    ))
     .await
 }
 
 async fn unpublished(app: &TestApp) -> i64 {
-    number(
-        app,
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM order_events WHERE published_at IS NULL",
-    )
-    .await
-    .unwrap_or(0)
-}
-
-/// Waits (up to `seconds`) until `check` holds.
-async fn eventually<F, Fut>(seconds: u64, what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    while !check().await {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not happen within {seconds} s"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.number("SELECT CAST(COUNT(*) AS BIGINT) FROM order_events WHERE published_at IS NULL")
+        .await
+        .unwrap_or(0)
 }
 
 /// A guest buys one toy car with `card`; returns the order's id and status.
@@ -86,7 +51,7 @@ async fn buy(app: &TestApp, card: &str, key: &str) -> (i64, String) {
         ),
         // A declined card: the order exists, cancelled.
         402 => {
-            let order = number(app, "SELECT MAX(id) FROM orders").await.unwrap();
+            let order = app.number("SELECT MAX(id) FROM orders").await.unwrap();
             (order, "cancelled".into())
         }
         other => panic!("checkout answered {other}: {body}"),
@@ -108,7 +73,9 @@ async fn a_paid_order_is_handed_to_fulfilment_once_and_a_declined_one_never(db: 
     .await;
     assert_eq!(fulfilment_requested_at(&app, declined).await, None);
     // Placed and paid, placed and cancelled: four events, each relayed once.
-    let events = number(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM order_events").await;
+    let events = app
+        .number("SELECT CAST(COUNT(*) AS BIGINT) FROM order_events")
+        .await;
     assert_eq!(events, Some(4));
 }
 

@@ -631,9 +631,14 @@ async fn cancelling_an_order_restocks_and_refunds(db: Database) {
         .unwrap();
     assert_eq!(stock(&app, "stand-mixer", "STAND-MIXER").await, before - 3);
 
-    let stores = vitrine_server::store::connect(&app.database_url, None, "/assets")
-        .await
-        .unwrap();
+    let stores = vitrine_server::store::connect(
+        &app.database_url,
+        None,
+        "/assets",
+        std::time::Duration::ZERO,
+    )
+    .await
+    .unwrap();
     let shop = Shop {
         catalog: stores.catalog,
         customers: stores.customers,

@@ -14,15 +14,26 @@ pub fn ProductViewer(
     /// The selected variant's glTF material variant: the viewer shows it.
     #[prop(into)]
     material_variant: Signal<Option<String>>,
+    /// The product's slug, when what shoppers do with the view is to be
+    /// reported (the shop's product page; not the admin's preview).
+    #[prop(optional, into)]
+    clickstream_product: Option<String>,
 ) -> impl IntoView {
     let config = serde_json::to_string(&boot.config).unwrap_or_default();
     let label = boot.config.label.clone();
     let poster = boot.poster_url.clone();
 
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| loader::load(&boot.module_js, &boot.module_wasm, dom::CANVAS_ID));
+    Effect::new(move |_| {
+        loader::load(
+            &boot.module_js,
+            &boot.module_wasm,
+            dom::CANVAS_ID,
+            clickstream_product.as_deref().unwrap_or_default(),
+        )
+    });
     #[cfg(not(feature = "hydrate"))]
-    let _ = boot;
+    let _ = (boot, clickstream_product);
 
     // The viewer watches this counter: each press puts the view back.
     let resets = RwSignal::new(0u32);
@@ -105,9 +116,70 @@ mod loader {
                 })
                 .catch(() => {});
         }
-        export function boot_viewer(js, wasm, canvasId) {
+        // The view's clickstream (vitrine_domain::clickstream): what the
+        // shopper does with it and what the viewer reports, sent in small
+        // batches every few seconds and when the page is hidden.
+        function collect_events(canvas, product, endpoint) {
+            const pageView = crypto.randomUUID ? crypto.randomUUID()
+                : Math.random().toString(36).slice(2) + Date.now().toString(36);
+            let queue = [];
+            const send = (leaving) => {
+                while (queue.length) {
+                    const body = JSON.stringify({ page_view: pageView, product, events: queue.splice(0, 50) });
+                    const blob = new Blob([body], { type: "application/json" });
+                    if (leaving && navigator.sendBeacon) navigator.sendBeacon(endpoint, blob);
+                    else fetch(endpoint, { method: "POST", body: blob, keepalive: true }).catch(() => {});
+                }
+            };
+            const push = (event) => {
+                queue.push(Object.assign({ at_ms: Math.round(performance.now()) }, event));
+                if (queue.length >= 40) send(false);
+            };
+            // A drag, a key run or a wheel run counts once.
+            const once = (kind) => {
+                let last = 0;
+                return () => {
+                    const now = performance.now();
+                    if (now - last > 1000) push({ kind });
+                    last = now;
+                };
+            };
+            const rotated = once("rotate");
+            const zoomed = once("zoom");
+            push({ kind: "view" });
+            canvas.addEventListener("vitrine:first-frame", (e) =>
+                push({ kind: "first_frame", at_ms: Math.round(e.detail.ms) }));
+            canvas.addEventListener("vitrine:lod-shown", (e) => push({
+                kind: "lod_shown", at_ms: Math.round(e.detail.ms), level: e.detail.level,
+                bytes: Math.round(e.detail.bytes), triangles: Math.round(e.detail.triangles),
+            }));
+            canvas.addEventListener("vitrine:viewer-error", (e) =>
+                push({ kind: "error", message: String(e.detail && e.detail.message).slice(0, 200) }));
+            let down = null;
+            canvas.addEventListener("pointerdown", (e) => { down = [e.clientX, e.clientY]; });
+            canvas.addEventListener("pointerup", () => { down = null; });
+            canvas.addEventListener("pointermove", (e) => {
+                if (down && Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) rotated();
+            });
+            canvas.addEventListener("wheel", zoomed, { passive: true });
+            canvas.addEventListener("keydown", (e) => {
+                if (e.key.startsWith("Arrow")) rotated();
+                else if (e.key === "+" || e.key === "-" || e.key === "=") zoomed();
+            });
+            const timer = setInterval(() => {
+                send(false);
+                // Client-side navigation took the view away: nothing more will come.
+                if (!canvas.isConnected && !queue.length) clearInterval(timer);
+            }, 2000);
+            addEventListener("pagehide", () => send(true));
+            document.addEventListener("visibilitychange", () => {
+                if (document.visibilityState === "hidden") send(true);
+            });
+        }
+        export function boot_viewer(js, wasm, canvasId, product, endpoint) {
             const canvas = document.getElementById(canvasId);
             if (canvas) prefetch_levels(canvas);
+            if (canvas && product) collect_events(canvas, product, endpoint);
             import(js)
                 .then((viewer) => viewer.default({ module_or_path: wasm }).then(() => viewer.start(canvasId)))
                 .catch((error) => {
@@ -119,10 +191,12 @@ mod loader {
         }
     "#)]
     extern "C" {
-        fn boot_viewer(js: &str, wasm: &str, canvas_id: &str);
+        fn boot_viewer(js: &str, wasm: &str, canvas_id: &str, product: &str, endpoint: &str);
     }
 
-    pub fn load(js: &str, wasm: &str, canvas_id: &str) {
-        boot_viewer(js, wasm, canvas_id);
+    /// Starts the viewer; with a `product` slug, reports its clickstream.
+    pub fn load(js: &str, wasm: &str, canvas_id: &str, product: &str) {
+        let endpoint = crate::model::clickstream::ENDPOINT;
+        boot_viewer(js, wasm, canvas_id, product, endpoint);
     }
 }

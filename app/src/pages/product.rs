@@ -93,7 +93,9 @@ fn ProductView(data: ProductPageData) -> impl IntoView {
                         let material_variant = Signal::derive(move || {
                             selected.get().and_then(|v| v.material_variant)
                         });
-                        view! { <ProductViewer boot material_variant /> }.into_any()
+                        let clickstream_product = product.with_value(|p| p.slug.to_string());
+                        view! { <ProductViewer boot material_variant clickstream_product /> }
+                            .into_any()
                     }
                     None => {
                         view! { <p class="no-model">"No 3D model for this product yet."</p> }

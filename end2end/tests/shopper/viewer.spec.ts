@@ -5,6 +5,21 @@ import { backgroundOf, changedFraction, nonBackgroundFraction, shoot } from "../
 const PRODUCT = "sheen-chair";
 
 test("the viewer draws the model, a drag turns it and the wheel zooms", async ({ page }, testInfo) => {
+  // What the page reports of the view (its clickstream), as it sends it.
+  const reported: { kind: string; level?: number; at_ms: number }[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/api/v1/viewer-events")) {
+      const batch = request.postDataJSON();
+      expect(batch.product).toBe(PRODUCT);
+      reported.push(...batch.events);
+    }
+  });
+  const metric = async (series: string) => {
+    const text = await (await page.request.get("/metrics")).text();
+    const line = text.split("\n").find((l) => l.startsWith(series + " "));
+    return line ? Number(line.split(" ")[1]) : 0;
+  };
+  const storedBefore = await metric('vitrine_clickstream_events_total{outcome="stored"}');
   const consoleErrors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
@@ -60,6 +75,20 @@ test("the viewer draws the model, a drag turns it and the wheel zooms", async ({
   expect(nonBackgroundFraction(zoomed, background)).toBeGreaterThan(
     nonBackgroundFraction(after, background) * 1.2,
   );
+
+  // The page reported all of it, in batches, and the server took it in:
+  // the first frame (with the time the canvas shows) and the levels shown
+  // are in /metrics once stored.
+  const kinds = () => [...new Set(reported.map((event) => event.kind))].sort();
+  await expect.poll(kinds, { timeout: 15_000 }).toEqual(
+    ["first_frame", "lod_shown", "rotate", "view", "zoom"],
+  );
+  const firstFrame = reported.find((event) => event.kind === "first_frame")!;
+  expect(Math.abs(firstFrame.at_ms - firstFrameMs)).toBeLessThanOrEqual(1);
+  await expect.poll(() => metric("vitrine_viewer_first_frame_seconds_count")).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(() => metric('vitrine_clickstream_events_total{outcome="stored"}'), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(storedBefore + reported.length);
   expect(consoleErrors.filter((e) => !e.includes("favicon"))).toEqual([]);
 });
 

@@ -4,8 +4,6 @@
 
 use super::{AssetError, AssetStore, IMMUTABLE, content_key, content_type, is_content_key};
 use async_trait::async_trait;
-use aws_config::BehaviorVersion;
-use aws_config::meta::region::RegionProviderChain;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::primitives::ByteStream;
@@ -54,12 +52,7 @@ impl S3AssetStore {
     /// `endpoint_url` points it at a stand-in such as moto_server, which
     /// needs path-style addressing.
     pub async fn connect(location: S3Location, endpoint_url: Option<&str>) -> Self {
-        let region = RegionProviderChain::default_provider().or_else("us-east-1");
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region);
-        if let Some(url) = endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        let sdk = loader.load().await;
+        let sdk = crate::aws::sdk_config(endpoint_url).await;
         let config = aws_sdk_s3::config::Builder::from(&sdk)
             .force_path_style(endpoint_url.is_some())
             .build();

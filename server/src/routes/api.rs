@@ -21,7 +21,7 @@ use vitrine_domain::{Category, ProductDetail, ProductSummary, SearchQuery, Slug}
         description = "The Vitrine storefront: catalog, cart, checkout, orders and accounts."
     ),
     paths(
-        list_products, get_product, record_view, list_categories, get_category, search,
+        list_products, get_product, record_view, record_viewer_events, list_categories, get_category, search,
         super::api_shop::get_cart, super::api_shop::add_cart_item, super::api_shop::set_cart_item,
         super::api_shop::remove_cart_item, super::api_shop::checkout, super::api_shop::list_orders,
         super::api_shop::get_order, super::api_shop::register, super::api_shop::sign_in,
@@ -42,6 +42,12 @@ pub fn router() -> Router<AppState> {
         .route("/products", get(list_products))
         .route("/products/{slug}", get(get_product))
         .route("/products/{slug}/views", post(record_view))
+        .route(
+            "/viewer-events",
+            post(record_viewer_events).layer(axum::extract::DefaultBodyLimit::max(
+                vitrine_domain::clickstream::MAX_BATCH_BYTES,
+            )),
+        )
         .route("/categories", get(list_categories))
         .route("/categories/{slug}", get(get_category))
         .route("/search", get(search))
@@ -178,6 +184,43 @@ async fn record_view(
     } else {
         Err(missing())
     }
+}
+
+/// The 3D view's clickstream from a product page: one page view's events
+/// (view, rotate, zoom, levels of detail shown, first frame, errors), sent
+/// in batches. They are stored within a few seconds (Kinesis in
+/// production, the database locally); nothing in them identifies a person.
+#[utoipa::path(post, path = "/api/v1/viewer-events", tag = "catalog",
+    request_body = vitrine_domain::clickstream::EventBatch,
+    responses((status = 202, description = "Taken"), (status = 400, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, description = "Too many events waiting; try later", body = ErrorBody)))]
+async fn record_viewer_events(
+    State(state): State<AppState>,
+    json: Result<
+        Json<vitrine_domain::clickstream::EventBatch>,
+        axum::extract::rejection::JsonRejection,
+    >,
+) -> Result<StatusCode, ApiError> {
+    let Json(batch) = json.map_err(|e| {
+        let status = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        ApiError::new(status, format!("invalid viewer events: {}", e.body_text()))
+    })?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let events = batch
+        .accept(now_ms)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    state
+        .clickstream
+        .accept(events)
+        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// Categories that have published products.

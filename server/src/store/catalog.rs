@@ -81,6 +81,7 @@ where
     for<'r> CatalogVariantRow: FromRow<'r, DB::Row>,
     for<'r> (String, String): FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> (i64, i64): FromRow<'r, DB::Row>,
 {
     async fn variants(&self, ids: &[VariantId]) -> Result<Vec<CatalogVariant>, StoreError> {
         if ids.is_empty() {
@@ -311,5 +312,30 @@ where
             .await
             .map(|_| ())
             .map_err(store_error)
+    }
+
+    // From the pool the catalog is read from, so a lagging replica's
+    // revision matches the data it serves.
+    async fn catalog_revision(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT revision FROM catalog_revision WHERE id = 1")
+            .fetch_one(&self.read_pool)
+            .await
+            .map_err(store_error)
+    }
+
+    async fn stock_levels(&self, ids: &[VariantId]) -> Result<Vec<(VariantId, i64)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, stock_on_hand FROM variants WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<DB, (i64, i64)>(&sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(&self.read_pool).await.map_err(store_error)
     }
 }

@@ -10,8 +10,6 @@
 use super::accounts::{new_session_token, session_id};
 use super::rows::corrupt;
 use async_trait::async_trait;
-use aws_config::BehaviorVersion;
-use aws_config::meta::region::RegionProviderChain;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -28,12 +26,7 @@ pub const GUEST_CART_TTL_SECONDS: i64 = 30 * 24 * 3600;
 /// A client from the default AWS chain (task role, environment…);
 /// `endpoint_url` points it at a stand-in such as moto_server.
 pub async fn client(endpoint_url: Option<&str>) -> Client {
-    let region = RegionProviderChain::default_provider().or_else("us-east-1");
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region);
-    if let Some(url) = endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    Client::new(&loader.load().await)
+    Client::new(&crate::aws::sdk_config(endpoint_url).await)
 }
 
 fn failed<E, R>(what: &str, error: SdkError<E, R>) -> StoreError

@@ -23,7 +23,10 @@ pub mod accounts;
 pub mod back_office;
 pub mod carts;
 pub mod catalog;
+pub mod catalog_cache;
+pub mod clickstream;
 pub mod dynamo;
+pub mod kinesis;
 pub mod merchandising;
 pub mod order_desk;
 pub mod orders;
@@ -32,9 +35,10 @@ mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;
+use std::time::Duration;
 use vitrine_domain::store::{
-    AuditLog, BackOfficeStore, CartStore, CatalogStore, CustomerStore, MerchandisingStore,
-    OrderDeskStore, OrderOutbox, OrderStore, SessionStore, SignInThrottle,
+    AuditLog, BackOfficeStore, CartStore, CatalogStore, ClickstreamSink, CustomerStore,
+    MerchandisingStore, OrderDeskStore, OrderOutbox, OrderStore, SessionStore, SignInThrottle,
 };
 
 /// The stores the server runs with.
@@ -52,6 +56,10 @@ pub struct Stores {
     pub order_desk: Arc<dyn OrderDeskStore>,
     /// Order events waiting to be relayed (the transactional outbox).
     pub outbox: Arc<dyn OrderOutbox>,
+    /// Where the viewer's clickstream goes (the database unless Kinesis is configured).
+    pub clickstream: Arc<dyn ClickstreamSink>,
+    /// The in-memory catalog in front of `catalog`'s database, unless turned off.
+    pub catalog_cache: Option<Arc<catalog_cache::CachedCatalog>>,
     /// The connection pools' use, for `/metrics`.
     pub pools: crate::observability::PoolGauge,
 }
@@ -85,27 +93,43 @@ pub async fn use_dynamodb(
 }
 
 /// Opens (creating an SQLite file if needed) and migrates the database at
-/// `url`. Catalog reads go to `read_url` (a read replica) when given.
+/// `url`. Catalog reads go to `read_url` (a read replica) when given, and
+/// are kept in memory, checked against the catalog's revision every
+/// `catalog_cache` (zero: not kept).
 pub async fn connect(
     url: &str,
     read_url: Option<&str>,
     asset_base_url: &str,
+    catalog_cache: Duration,
 ) -> Result<Stores, ConnectError> {
-    if url.starts_with("postgres") {
+    let mut stores = if url.starts_with("postgres") {
         let pool = postgres::open(url).await?;
         let read_pool = match read_url {
             Some(read_url) => postgres::open_replica(read_url).await?,
             None => pool.clone(),
         };
-        Ok(stores(pool, read_pool, asset_base_url))
+        stores(pool, read_pool, asset_base_url)
     } else {
         let pool = sqlite::open(url).await?;
         let read_pool = match read_url {
             Some(read_url) => sqlite::open(read_url).await?,
             None => pool.clone(),
         };
-        Ok(stores(pool, read_pool, asset_base_url))
+        stores(pool, read_pool, asset_base_url)
+    };
+    if !catalog_cache.is_zero() {
+        let cache = Arc::new(catalog_cache::CachedCatalog::new(
+            stores.catalog.clone(),
+            catalog_cache,
+        ));
+        stores.catalog = cache.clone();
+        stores.merchandising = Arc::new(catalog_cache::ForgetOnEdit {
+            inner: stores.merchandising.clone(),
+            cache: cache.clone(),
+        });
+        stores.catalog_cache = Some(cache);
     }
+    Ok(stores)
 }
 
 fn stores<DB>(pool: sqlx::Pool<DB>, read_pool: sqlx::Pool<DB>, asset_base_url: &str) -> Stores
@@ -118,6 +142,7 @@ where
     back_office::SqlBackOffice<DB>: BackOfficeStore + AuditLog + 'static,
     merchandising::SqlMerchandising<DB>: MerchandisingStore + 'static,
     order_desk::SqlOrderDesk<DB>: OrderDeskStore + 'static,
+    clickstream::SqlClickstream<DB>: ClickstreamSink + 'static,
 {
     let back_office = Arc::new(back_office::SqlBackOffice::new(pool.clone()));
     let accounts = Arc::new(accounts::SqlAccounts::new(pool.clone()));
@@ -145,6 +170,8 @@ where
         orders: orders.clone(),
         outbox: orders,
         order_desk: Arc::new(order_desk::SqlOrderDesk::new(pool.clone())),
+        clickstream: Arc::new(clickstream::SqlClickstream::new(pool.clone())),
+        catalog_cache: None,
         back_office: back_office.clone(),
         audit: back_office,
         merchandising: Arc::new(merchandising::SqlMerchandising::new(pool, asset_base_url)),

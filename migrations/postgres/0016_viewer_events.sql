@@ -1,0 +1,16 @@
+-- The 3D viewer's clickstream when no Kinesis stream is configured (the
+-- embedded default): one row per event, as `vitrine_domain::clickstream`
+-- describes them.
+CREATE TABLE viewer_events (
+    id             BIGSERIAL PRIMARY KEY,
+    received_at_ms BIGINT    NOT NULL,
+    page_view      TEXT      NOT NULL,
+    product_slug   TEXT      NOT NULL,
+    kind           TEXT      NOT NULL,
+    at_ms          BIGINT    NOT NULL,
+    level          INTEGER,
+    bytes          BIGINT,
+    triangles      BIGINT,
+    message        TEXT
+);
+CREATE INDEX viewer_events_by_product ON viewer_events (product_slug, received_at_ms);
