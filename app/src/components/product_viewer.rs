@@ -126,9 +126,10 @@ mod loader {
             const send = (leaving) => {
                 while (queue.length) {
                     const body = JSON.stringify({ page_view: pageView, product, events: queue.splice(0, 50) });
-                    const blob = new Blob([body], { type: "application/json" });
-                    if (leaving && navigator.sendBeacon) navigator.sendBeacon(endpoint, blob);
-                    else fetch(endpoint, { method: "POST", body: blob, keepalive: true }).catch(() => {});
+                    const json = "application/json";
+                    if (leaving && navigator.sendBeacon) navigator.sendBeacon(endpoint, new Blob([body], { type: json }));
+                    else fetch(endpoint, { method: "POST", body, keepalive: true, headers: { "content-type": json } })
+                        .catch(() => {});
                 }
             };
             const push = (event) => {
