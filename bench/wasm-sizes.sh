@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the shipped size of the two wasm bundles (hydrate and 3D viewer):
-# raw cargo output, as shipped (after wasm-bindgen, plus wasm-opt -Oz for the
-# hydrate bundle only), and brotli -q 11 (what browsers download), beside the
-# budget the viewer issue sets (3 MB brotli).
+# raw cargo output, as shipped (after wasm-bindgen and wasm-opt: -Oz for the
+# hydrate bundle, function merging for the viewer; see build_site in ./x),
+# and brotli -q 11 (what browsers download), beside the budget the viewer
+# issue sets (3 MB brotli, 3,000,000 bytes).
 #
 #   bench/wasm-sizes.sh           # builds the release site first (slow when cold)
 #   bench/wasm-sizes.sh --no-build
@@ -23,6 +24,7 @@ row() { # row NAME CRATE_WASM SHIPPED_WASM BUDGET
   local raw opt br
   raw=$(size "$2"); opt=$(size "$3"); br=$(size "$3.br")
   printf '%-10s %14s %16s %14s %14s\n' "$1" "$(mb "$raw")" "$(mb "$opt")" "$(mb "$br")" "$4"
+  echo "           ($br bytes after brotli)"
 }
 row hydrate "$TARGET/wasm32-unknown-unknown/wasm-release/vitrine_frontend.wasm" \
   "$SITE/pkg/$(field app_output_name)_bg.wasm" "-"

@@ -70,6 +70,7 @@ pub fn build_app(canvas_id: &str, config: ViewerConfig, manifest: Option<ModelMa
 #[cfg(target_arch = "wasm32")]
 mod web {
     use super::*;
+    use tracing::warn;
     use wasm_bindgen::prelude::*;
 
     /// Starts the viewer in the canvas with this id. Reads the canvas's

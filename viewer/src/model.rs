@@ -12,6 +12,7 @@ use bevy::gltf::{Gltf, GltfLoaderSettings};
 use bevy::prelude::*;
 use bevy::world_serialization::{WorldAssetRoot, WorldInstanceReady};
 use std::f32::consts::FRAC_PI_4;
+use tracing::{info, warn};
 use vitrine_domain::viewer::ModelManifest;
 use vitrine_viewer_core::Orbit;
 use vitrine_viewer_core::lod::{Next, Stream, View, finest_needed};

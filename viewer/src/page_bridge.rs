@@ -3,6 +3,9 @@
 //! as attributes and DOM events that the page and Playwright observe.
 
 use bevy::prelude::*;
+// `tracing`'s own macros, not Bevy's re-export: release builds leave out
+// Bevy's log plugin (see the `console-log` feature).
+use tracing::{error, info, warn};
 use vitrine_domain::viewer::{ViewerConfig, dom};
 
 pub struct PageBridgePlugin {

@@ -9,6 +9,7 @@ use crate::page_bridge::{self, Canvas};
 use bevy::gltf::{Gltf, GltfMaterial};
 use bevy::platform::collections::HashMap;
 use bevy::prelude::*;
+use tracing::{info, warn};
 use vitrine_viewer_core::MaterialVariants;
 use vitrine_viewer_core::material_variants::primitive_of_label;
 
