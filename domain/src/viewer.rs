@@ -66,8 +66,24 @@ pub mod dom {
     pub const STATE_LOST: &str = "lost";
     /// What the page says in the [`STATE_LOST`] state.
     pub const LOST_MESSAGE: &str = "The 3D view stopped: the browser reset its graphics. Reload the page to turn the model again.";
-    /// Attribute set on the first frame that shows the model: milliseconds since navigation start.
+    /// Attribute set on the first frame that shows the model in 3D, the
+    /// quick look's or the viewer's, whichever came first: milliseconds since
+    /// navigation start.
     pub const FIRST_FRAME_ATTR: &str = "data-first-frame-ms";
+    /// Attribute set on the full viewer's own first frame (milliseconds since
+    /// navigation start); [`STATE_ATTR`] becomes `ready` with it.
+    pub const VIEWER_FIRST_FRAME_ATTR: &str = "data-viewer-first-frame-ms";
+    /// Attribute with the quick look's state (the page's small renderer of
+    /// the coarsest level while the viewer loads): `loading`, `drawing`,
+    /// `done` (the viewer took over) or `unavailable`.
+    pub const QUICK_LOOK_ATTR: &str = "data-quick-look";
+    /// Attribute with why the quick look is `unavailable`.
+    pub const QUICK_LOOK_ERROR_ATTR: &str = "data-quick-look-error";
+    /// Attribute set on the quick look's first frame: milliseconds since navigation start.
+    pub const QUICK_LOOK_MS_ATTR: &str = "data-quick-look-ms";
+    /// Attribute with the quick look's view (`Orbit::to_handoff`), which the
+    /// viewer follows until it takes over.
+    pub const QUICK_LOOK_ORBIT_ATTR: &str = "data-quick-look-orbit";
     /// Attribute counting frames rendered since the model appeared (tests wait on it after input).
     pub const FRAMES_ATTR: &str = "data-frames";
     /// Attribute with a person-readable error message when the viewer cannot show the model.
@@ -76,8 +92,13 @@ pub mod dom {
     pub const MATERIAL_VARIANT_ATTR: &str = "data-material-variant";
     /// Attribute the viewer sets to the material variant on screen (empty: the default).
     pub const MATERIAL_VARIANT_SHOWN_ATTR: &str = "data-material-variant-shown";
-    /// Event dispatched on the canvas with the first model frame (`detail.ms`).
+    /// Event dispatched on the canvas with the first model frame (`detail.ms`,
+    /// and `detail.by`: `quick-look` or `viewer`).
     pub const FIRST_FRAME_EVENT: &str = "vitrine:first-frame";
+    /// Event dispatched on the canvas just before the full viewer's first
+    /// frame is shown (before [`STATE_ATTR`] becomes `ready`): the quick look
+    /// steps aside in its handler, so nothing covers the viewer once it is ready.
+    pub const VIEWER_READY_EVENT: &str = "vitrine:viewer-ready";
     /// Event dispatched on the canvas when the viewer fails (`detail.message`).
     pub const ERROR_EVENT: &str = "vitrine:viewer-error";
     /// Attribute with the finest level of detail the canvas warrants (its index in the manifest).

@@ -88,8 +88,7 @@ const MAX_EDGE: u32 = 4096;
 /// multiply a small file into endless work.
 const MAX_NODE_VISITS: usize = 1_000_000;
 const MAX_TRIANGLES: usize = 30_000_000;
-/// Bevy's default camera exposure (EV100 9.7) in the viewer's light units.
-const EXPOSURE: f32 = 1.0 / (1.2 * 831.746_8);
+use studio::EXPOSURE;
 /// The studio environment's radiance of 1, in the viewer's exposure.
 const ENVIRONMENT: f32 = studio::INTENSITY * EXPOSURE;
 

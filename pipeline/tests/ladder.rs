@@ -87,6 +87,19 @@ fn every_sample_gets_a_ladder_that_falls_level_by_level() {
                 report.materials, original.materials,
                 "{name}: materials kept"
             );
+            // The page's quick look reads every level too (it shows the coarsest).
+            let quick = vitrine_viewer_core::glb::read(&level.glb)
+                .unwrap_or_else(|e| panic!("{name}: the quick look cannot read a level: {e}"));
+            // Each mesh once (the quick look draws every instance of it).
+            let mut meshes = std::collections::BTreeMap::new();
+            for draw in &quick.draws {
+                meshes.insert((draw.mesh, draw.primitive), draw.indices.len() as u64 / 3);
+            }
+            let quick_triangles: u64 = meshes.values().sum();
+            assert_eq!(
+                quick_triangles, level.triangles,
+                "{name}: quick-look triangles"
+            );
             line += &format!(
                 " {:>8} B {:>6} t {:>4}px |",
                 level.glb.len(),

@@ -28,6 +28,8 @@ pub struct OrbitState {
     interacted: bool,
     /// The page's reset counter last acted on.
     resets_seen: Option<String>,
+    /// The page's quick look is drawing: the view is its, not to be turned here.
+    following_quick_look: bool,
 }
 
 impl OrbitState {
@@ -53,7 +55,10 @@ fn spawn_camera(mut commands: Commands, canvas: Res<Canvas>) {
         Tonemapping::KhronosPbrNeutral,
         Transform::from_xyz(0.0, 0.0, 5.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
-    page_bridge::report_auto_rotate(&canvas.id, !page_bridge::prefers_reduced_motion());
+    // The quick look's "moved" stands: the view is not turning by itself.
+    if !page_bridge::quick_look_view(&canvas.id).is_some_and(|(_, moved)| moved) {
+        page_bridge::report_auto_rotate(&canvas.id, !page_bridge::prefers_reduced_motion());
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // one system reads every input device
@@ -71,6 +76,17 @@ fn orbit_from_input(
     let (Some(orbit), Some(home)) = (state.orbit.as_mut(), state.home) else {
         return;
     };
+    // Until the viewer's first frame the page's quick look is on screen and
+    // takes the input: follow its view.
+    if let Some((view, moved)) = page_bridge::quick_look_view(&canvas.id) {
+        if let Some(followed) = home.with_handoff(&view) {
+            *orbit = followed;
+        }
+        state.interacted |= moved;
+        state.following_quick_look = true;
+        return;
+    }
+    state.following_quick_look = false;
     let height = windows.iter().next().map_or(600.0, |w| w.height());
     let mut moved = false;
     if buttons.pressed(MouseButton::Left) && motion.delta != Vec2::ZERO {
@@ -149,7 +165,7 @@ fn touch(orbit: &mut Orbit, touches: &Touches, height: f32) -> bool {
 /// ask their system for reduced motion).
 fn auto_rotate(time: Res<Time>, mut state: ResMut<OrbitState>, mut reduced: Local<Option<bool>>) {
     let reduced = *reduced.get_or_insert_with(page_bridge::prefers_reduced_motion);
-    if state.interacted || reduced {
+    if state.interacted || reduced || state.following_quick_look {
         return;
     }
     if let Some(orbit) = state.orbit.as_mut() {

@@ -204,6 +204,26 @@ pub fn prefers_reduced_motion() -> bool {
     false
 }
 
+/// While the page's quick look is drawing: its view (`Orbit::to_handoff`'s
+/// text), and whether the shopper has moved it. The viewer follows it until
+/// its own first frame, so it takes over where the shopper left off.
+pub fn quick_look_view(canvas_id: &str) -> Option<(String, bool)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if imp::get_attr(canvas_id, dom::QUICK_LOOK_ATTR).as_deref() != Some("drawing") {
+            return None;
+        }
+        let orbit = imp::get_attr(canvas_id, dom::QUICK_LOOK_ORBIT_ATTR)?;
+        let moved = imp::get_attr(canvas_id, dom::AUTO_ROTATE_ATTR).as_deref() == Some("false");
+        Some((orbit, moved))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = canvas_id;
+        None
+    }
+}
+
 /// Says whether the view is turning by itself.
 pub fn report_auto_rotate(canvas_id: &str, rotating: bool) {
     #[cfg(target_arch = "wasm32")]
@@ -314,13 +334,23 @@ pub fn report_first_frame(canvas_id: &str) -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
         let ms = imp::now_ms().round();
-        imp::set_attr(canvas_id, dom::STATE_ATTR, "ready");
-        imp::set_attr(canvas_id, dom::FIRST_FRAME_ATTR, &ms.to_string());
+        // The page's quick look steps aside first (synchronously, in its
+        // handler): once the state says `ready`, the viewer is what shows.
         imp::dispatch(
             canvas_id,
-            dom::FIRST_FRAME_EVENT,
+            dom::VIEWER_READY_EVENT,
             &imp::detail("ms", ms.into()),
         );
+        imp::set_attr(canvas_id, dom::VIEWER_FIRST_FRAME_ATTR, &ms.to_string());
+        imp::set_attr(canvas_id, dom::STATE_ATTR, "ready");
+        // The page's quick look may have shown the model first: that was
+        // the shopper's first frame, and it has been reported.
+        if imp::get_attr(canvas_id, dom::FIRST_FRAME_ATTR).is_none() {
+            imp::set_attr(canvas_id, dom::FIRST_FRAME_ATTR, &ms.to_string());
+            let detail = imp::detail("ms", ms.into());
+            let _ = js_sys::Reflect::set(&detail, &"by".into(), &"viewer".into());
+            imp::dispatch(canvas_id, dom::FIRST_FRAME_EVENT, &detail);
+        }
         ms
     }
     #[cfg(not(target_arch = "wasm32"))]

@@ -8,6 +8,8 @@ mod product_card;
 mod product_grid;
 mod product_viewer;
 mod quantity_picker;
+#[cfg(feature = "hydrate")]
+mod quick_look;
 
 pub use canonical::{Canonical, PublicUrl};
 pub use form_field::{Field, FormAlert};

@@ -25,6 +25,8 @@ pub fn ProductViewer(
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
+        // The coarsest level, drawn by the page itself while the viewer loads.
+        super::quick_look::start(dom::CANVAS_ID);
         loader::load(
             &boot.module_js,
             &boot.module_wasm,
@@ -70,6 +72,9 @@ pub fn ProductViewer(
                 on:contextmenu=|event| event.prevent_default()
             ></canvas>
             {poster.map(|src| view! { <img class="viewer-poster" src=src alt="" /> })}
+            // The quick look draws here until the viewer's first frame (CSS
+            // shows it while the canvas says `data-quick-look="drawing"`).
+            <canvas class="viewer-quick-look" aria-hidden="true"></canvas>
             // Shown (by CSS) when the viewer cannot run: the poster stays.
             <p class="viewer-unavailable viewer-no-webgl" role="status">
                 "The 3D view is not available in this browser; this is a still of the model."
@@ -100,22 +105,6 @@ mod loader {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen(inline_js = r#"
-        // While the viewer's wasm downloads and compiles, fetch the model's
-        // manifest and its coarsest level: the viewer then reads both from
-        // the browser's cache (they are immutable) and draws sooner.
-        function prefetch_levels(canvas) {
-            let config;
-            try { config = JSON.parse(canvas.getAttribute("data-viewer")); } catch (_) { return; }
-            if (!config || !config.manifest_url) return;
-            const manifestUrl = new URL(config.manifest_url, document.baseURI);
-            fetch(manifestUrl)
-                .then((r) => (r.ok ? r.json() : null))
-                .then((manifest) => {
-                    const coarsest = manifest && manifest.levels[manifest.levels.length - 1];
-                    if (coarsest) return fetch(new URL(coarsest.file, manifestUrl));
-                })
-                .catch(() => {});
-        }
         // The view's clickstream (vitrine_domain::clickstream): what the
         // shopper does with it and what the viewer reports, sent in small
         // batches every few seconds and when the page is hidden.
@@ -179,7 +168,6 @@ mod loader {
         }
         export function boot_viewer(js, wasm, canvasId, product, endpoint) {
             const canvas = document.getElementById(canvasId);
-            if (canvas) prefetch_levels(canvas);
             if (canvas && product) collect_events(canvas, product, endpoint);
             import(js)
                 .then((viewer) => viewer.default({ module_or_path: wasm }).then(() => viewer.start(canvasId)))

@@ -17,6 +17,10 @@ test("without WebGL2 the poster stays, with a short message", async ({ page }) =
   const canvas = page.locator("canvas#vitrine-viewer");
   await expect(canvas).toHaveAttribute("data-viewer-state", "error", { timeout: 60_000 });
   await expect(canvas).toHaveAttribute("data-viewer-error", /WebGL2/);
+  // The page's quick look cannot draw either, and says why.
+  await expect(canvas).toHaveAttribute("data-quick-look", "unavailable");
+  await expect(canvas).toHaveAttribute("data-quick-look-error", /WebGL2/);
+  await expect(page.locator("canvas.viewer-quick-look")).toBeHidden();
   await expect(page.locator(".viewer img.viewer-poster")).toBeVisible();
   await expect(page.locator(".viewer-no-webgl")).toBeVisible();
   await expect(page.locator(".viewer-no-webgl")).toContainText("3D view");

@@ -2,6 +2,7 @@
 //! natively in seconds. The Bevy plugins in `vitrine-viewer` only apply them
 //! (and the server's poster renderer shares the studio light).
 
+pub mod glb;
 pub mod lod;
 pub mod material_variants;
 pub mod orbit;

@@ -136,6 +136,59 @@ impl Orbit {
         self.yaw += radians;
     }
 
+    /// The matrix from world space to clip space (column-major, OpenGL's
+    /// −1..1 depth) for a viewport of this `aspect` (width / height), with
+    /// the vertical field of view `fov_y`: what Bevy's camera at [`eye`]
+    /// looking at `target` with +Y up sees.
+    ///
+    /// [`eye`]: Orbit::eye
+    pub fn view_projection(&self, aspect: f32, fov_y: f32) -> [f32; 16] {
+        let eye = self.eye();
+        let forward = normalize(sub(self.target, eye));
+        let right = normalize(cross(forward, [0.0, 1.0, 0.0]));
+        let up = cross(right, forward);
+        // Near and far planes around the model: it is within `reach` of the target.
+        let reach = self.min_distance / 1.1;
+        let near = (self.distance - 2.0 * reach).max(self.distance * 0.01);
+        let far = self.distance + 2.0 * reach;
+        let f = 1.0 / (fov_y / 2.0).tan();
+        let (a, b) = ((far + near) / (near - far), 2.0 * far * near / (near - far));
+        // projection × view, written out: rows of the view matrix are the
+        // camera's axes, then the perspective divides by −z.
+        let row = |axis: [f32; 3]| [axis[0], axis[1], axis[2], -dot(axis, eye)];
+        let (r, u, back) = (row(right), row(up), row(forward.map(|c| -c)));
+        let clip = [
+            r.map(|c| c * f / aspect),
+            u.map(|c| c * f),
+            std::array::from_fn::<f32, 4, _>(|i| back[i] * a + if i == 3 { b } else { 0.0 }),
+            back.map(|c| -c),
+        ];
+        std::array::from_fn(|i| clip[i % 4][i / 4])
+    }
+
+    /// The orbit as a short text, to hand a view from the page's quick look
+    /// to the full viewer: `yaw pitch distance x y z`.
+    pub fn to_handoff(&self) -> String {
+        let [x, y, z] = self.target;
+        format!("{} {} {} {x} {y} {z}", self.yaw, self.pitch, self.distance)
+    }
+
+    /// Takes over a view from [`Orbit::to_handoff`]'s text; the limits stay
+    /// this orbit's own. `None` when the text is not one.
+    pub fn with_handoff(&self, text: &str) -> Option<Orbit> {
+        let numbers: Vec<f32> = text
+            .split_ascii_whitespace()
+            .map(|n| n.parse().ok().filter(|n: &f32| n.is_finite()))
+            .collect::<Option<_>>()?;
+        let [yaw, pitch, distance, x, y, z] = numbers.try_into().ok()?;
+        let mut orbit = *self;
+        orbit.yaw = yaw;
+        orbit.pitch = pitch.clamp(-PITCH_LIMIT, PITCH_LIMIT);
+        orbit.distance = distance.clamp(self.min_distance, self.max_distance);
+        orbit.target = [x, y, z];
+        Some(orbit)
+    }
+
     /// The camera position in world space.
     pub fn eye(&self) -> [f32; 3] {
         let (sin_yaw, cos_yaw) = self.yaw.sin_cos();
@@ -146,6 +199,27 @@ impl Orbit {
             self.target[2] + self.distance * cos_pitch * cos_yaw,
         ]
     }
+}
+
+fn sub(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+fn cross(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+fn normalize(a: [f32; 3]) -> [f32; 3] {
+    let length = dot(a, a).sqrt().max(1e-20);
+    a.map(|c| c / length)
 }
 
 #[cfg(test)]
@@ -232,6 +306,72 @@ mod tests {
         orbit.key(ViewKey::from_key("0").unwrap(), &home);
         assert_eq!(orbit, home);
         assert_eq!(ViewKey::from_key("a"), None);
+    }
+
+    /// A world point through a column-major matrix, to normalised device coordinates.
+    fn project(m: &[f32; 16], p: [f32; 3]) -> [f32; 3] {
+        let clip: [f32; 4] =
+            std::array::from_fn(|r| m[r] * p[0] + m[4 + r] * p[1] + m[8 + r] * p[2] + m[12 + r]);
+        [clip[0] / clip[3], clip[1] / clip[3], clip[2] / clip[3]]
+    }
+
+    #[test]
+    fn the_view_projection_centres_the_target_and_keeps_the_model_in_depth() {
+        let mut orbit = Orbit::framing([-1.0; 3], [1.0, 3.0, 1.0], 0.8);
+        orbit.drag(123.0, -40.0);
+        let m = orbit.view_projection(1.5, 0.8);
+        let centre = project(&m, orbit.target);
+        assert!(
+            centre[0].abs() < 1e-4 && centre[1].abs() < 1e-4,
+            "{centre:?}"
+        );
+        // Every corner of the box is between the near and far planes, on screen.
+        for corner in 0..8 {
+            let p = [
+                if corner & 1 == 0 { -1.0 } else { 1.0 },
+                if corner & 2 == 0 { -1.0 } else { 3.0 },
+                if corner & 4 == 0 { -1.0 } else { 1.0 },
+            ];
+            let ndc = project(&m, p);
+            assert!(ndc.iter().all(|c| c.abs() <= 1.0), "{p:?} → {ndc:?}");
+        }
+        // +Y is up on screen, and the camera's right is +X on screen.
+        let above = project(
+            &m,
+            [orbit.target[0], orbit.target[1] + 0.5, orbit.target[2]],
+        );
+        assert!(above[1] > 0.0);
+        let (sin, cos) = orbit.yaw.sin_cos();
+        let right = project(
+            &m,
+            [
+                orbit.target[0] + cos * 0.5,
+                orbit.target[1],
+                orbit.target[2] - sin * 0.5,
+            ],
+        );
+        assert!(right[0] > 0.0);
+    }
+
+    #[test]
+    fn a_view_handed_over_comes_back_the_same_within_this_orbits_limits() {
+        let home = Orbit::framing([-1.0; 3], [1.0; 3], 0.8);
+        let mut moved = home;
+        moved.drag(-75.0, 20.0);
+        moved.zoom(2.0);
+        moved.pan(5.0, 5.0, 400.0, 0.8);
+        let back = home.with_handoff(&moved.to_handoff()).unwrap();
+        assert!((back.yaw - moved.yaw).abs() < 1e-6 && (back.pitch - moved.pitch).abs() < 1e-6);
+        assert!((back.distance - moved.distance).abs() < 1e-5);
+        assert!(dist(back.target, moved.target) < 1e-6);
+        assert_eq!(back.home_target, home.home_target);
+        // Out of range: clamped to this orbit's limits. Not an orbit: refused.
+        let far = home.with_handoff("0 9 1e9 0 0 0").unwrap();
+        assert_eq!(far.distance, home.max_distance);
+        assert!(far.pitch < FRAC_PI_2);
+        assert_eq!(home.with_handoff("1 2 3"), None);
+        assert_eq!(home.with_handoff("1 2 NaN 0 0 0"), None);
+        assert_eq!(home.with_handoff(""), None);
     }
 
     #[test]

@@ -16,6 +16,9 @@ use std::f32::consts::PI;
 /// Bevy's `EnvironmentMapLight::intensity` (cd/m²) for the studio's radiance
 /// of 1.0 (the horizon).
 pub const INTENSITY: f32 = 450.0;
+/// Bevy's default camera exposure (EV100 9.7) in the viewer's light units:
+/// lux and cd/m² times this are what the tone mapper sees.
+pub const EXPOSURE: f32 = 1.0 / (1.2 * 831.746_8);
 /// Edge of the specular cube map's largest level, in texels.
 pub const SPECULAR_FACE_SIZE: u32 = 64;
 /// Mip levels of the specular cube map (64 px down to 1 px). Bevy reads level
@@ -51,8 +54,23 @@ pub const LAMPS: [Lamp; 2] = [
     },
 ];
 
+impl Lamp {
+    /// Its light as the tone mapper sees it: linear RGB times illuminance
+    /// times [`EXPOSURE`].
+    pub fn exposed_rgb(&self) -> [f32; 3] {
+        self.srgb.map(|c| {
+            let linear = if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            };
+            linear * self.lux * EXPOSURE
+        })
+    }
+}
+
 /// Entries per table, evenly spaced over y ∈ [−1, 1].
-const TABLE_SIZE: usize = 129;
+pub const TABLE_SIZE: usize = 129;
 /// Importance samples per table entry.
 const SAMPLES: u32 = 512;
 
@@ -145,6 +163,21 @@ impl Studio {
             }
         }
         bytes
+    }
+}
+
+impl Studio {
+    /// Every table as one RGBA float image for a GPU (the page's quick look):
+    /// [`TABLE_SIZE`] texels wide, row 0 the irradiance and rows
+    /// `1..=SPECULAR_LEVELS` the specular levels, in the viewer's exposure.
+    /// Texel `i` of a row holds height `y = i / (TABLE_SIZE − 1) × 2 − 1`.
+    pub fn exposed_rgba_rows(&self) -> Vec<f32> {
+        let scale = INTENSITY * EXPOSURE;
+        std::iter::once(&self.irradiance)
+            .chain(&self.specular)
+            .flat_map(|row| row.iter())
+            .flat_map(|rgb| [rgb[0] * scale, rgb[1] * scale, rgb[2] * scale, 1.0])
+            .collect()
     }
 }
 
@@ -291,6 +324,42 @@ pub fn f16_bits(value: f32) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gpu_table_holds_every_table_in_the_viewers_exposure() {
+        let studio = Studio::new();
+        let rows = studio.exposed_rgba_rows();
+        assert_eq!(rows.len(), TABLE_SIZE * (1 + SPECULAR_LEVELS as usize) * 4);
+        let scale = INTENSITY * EXPOSURE;
+        // Row 0, the last texel: the irradiance straight up.
+        let up = studio.irradiance(1.0);
+        assert!(close(rows[(TABLE_SIZE - 1) * 4], up[0] * scale, 1e-6));
+        // Row 1 + level 3, texel 0: the specular level straight down.
+        let down = studio.specular_level(3, -1.0);
+        let at = (4 * TABLE_SIZE) * 4;
+        assert!(close(rows[at + 1], down[1] * scale, 1e-6));
+        assert_eq!(rows[at + 3], 1.0);
+    }
+
+    #[test]
+    fn lamps_are_exposed_like_the_poster_lights_them() {
+        let white = Lamp {
+            from: [0.0, 1.0, 0.0],
+            srgb: [1.0; 3],
+            lux: 1000.0,
+        };
+        assert!(close(white.exposed_rgb()[0], 1000.0 * EXPOSURE, 1e-6));
+        let grey = Lamp {
+            srgb: [0.5; 3],
+            ..white
+        };
+        // sRGB 0.5 is about 21.4 % linear.
+        assert!(close(
+            grey.exposed_rgb()[1] / white.exposed_rgb()[1],
+            0.214,
+            1e-3
+        ));
+    }
 
     fn close(a: f32, b: f32, tolerance: f32) -> bool {
         (a - b).abs() <= tolerance

@@ -1,0 +1,92 @@
+// The quick look: the page draws the model's coarsest level itself while
+// the 3D viewer's module downloads, lets the shopper turn it, and hands the
+// view over to the viewer without a jump.
+import { expect, test } from "@playwright/test";
+import { writeFileSync } from "node:fs";
+import { PNG } from "pngjs";
+import { backgroundOf, changedFraction, modelBox, nonBackgroundFraction, shoot } from "../pixels";
+
+test("the coarsest level is in 3D before the viewer arrives, and the viewer takes over its view", async ({ page }, testInfo) => {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(String(error)));
+  // No auto-rotation: pixels move only when the shopper moves them.
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  // Hold the viewer's module back until the quick look has been used.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/viewer[^/]*\.wasm$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto("/p/sheen-chair");
+  const canvas = page.locator("canvas#vitrine-viewer");
+  const quickLook = page.locator("canvas.viewer-quick-look");
+
+  // The page draws the model with the viewer still on its way: that is the
+  // shopper's first 3D frame, reported as such.
+  await expect(canvas).toHaveAttribute("data-quick-look", "drawing", { timeout: 60_000 });
+  await expect(canvas).not.toHaveAttribute("data-viewer-state", "ready");
+  await expect(canvas).toHaveAttribute("data-quick-look-ms", /^\d+$/);
+  const quickMs = await canvas.getAttribute("data-quick-look-ms");
+  expect(Number(quickMs)).toBeGreaterThan(0);
+  await expect(canvas).toHaveAttribute("data-first-frame-ms", quickMs!);
+  await expect(quickLook).toBeVisible();
+  await expect(page.locator(".viewer img.viewer-poster")).toHaveCSS("opacity", "0");
+  await expect(page.getByTestId("reset-view")).toBeVisible();
+
+  const before = await shoot(quickLook);
+  const background = backgroundOf(before);
+  const covered = nonBackgroundFraction(before, background);
+  console.log(`quick look: first frame ${quickMs} ms, model covers ${(covered * 100).toFixed(1)}%`);
+  expect(covered).toBeGreaterThan(0.05);
+  expect(covered).toBeLessThan(0.9);
+
+  // A drag turns it.
+  const orbitBefore = await canvas.getAttribute("data-quick-look-orbit");
+  const box = (await quickLook.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step++) await page.mouse.move(box.x + box.width * (0.3 + step * 0.05), y);
+  await page.mouse.up();
+  await expect(canvas).not.toHaveAttribute("data-quick-look-orbit", orbitBefore!);
+  await expect(canvas).toHaveAttribute("data-auto-rotate", "false");
+  await expect.poll(async () => changedFraction(before, await shoot(quickLook))).toBeGreaterThan(0.02);
+  // The wheel zooms it.
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.wheel(0, -300);
+  await expect
+    .poll(async () => nonBackgroundFraction(await shoot(quickLook), background))
+    .toBeGreaterThan(covered * 1.1);
+  const handedOver = await canvas.getAttribute("data-quick-look-orbit");
+  // The buttons and help over the view are not the model.
+  await page.addStyleTag({ content: ".viewer-controls, .viewer-help, .viewer-progress { visibility: hidden !important; }" });
+  const quick = await shoot(canvas);
+  writeFileSync(testInfo.outputPath("quick-look.png"), PNG.sync.write(quick.png));
+
+  // Now the viewer arrives: it draws where the quick look left the view,
+  // and the quick look steps aside.
+  release();
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  await expect(canvas).toHaveAttribute("data-quick-look", "done");
+  await expect(quickLook).toBeHidden();
+  // The shopper's first frame stays the quick look's.
+  await expect(canvas).toHaveAttribute("data-first-frame-ms", quickMs!);
+  expect(Number(await canvas.getAttribute("data-viewer-first-frame-ms"))).toBeGreaterThan(Number(quickMs));
+  await expect(canvas).toHaveAttribute("data-auto-rotate", "false");
+  await expect(canvas).toHaveAttribute("data-quick-look-orbit", handedOver!);
+  const frames = Number(await canvas.getAttribute("data-frames"));
+  await expect.poll(async () => Number(await canvas.getAttribute("data-frames"))).toBeGreaterThan(frames + 2);
+  const full = await shoot(canvas);
+  writeFileSync(testInfo.outputPath("viewer.png"), PNG.sync.write(full.png));
+  const [a, b] = [modelBox(quick, background), modelBox(full, background)];
+  console.log(`model box, quick look: ${JSON.stringify(a)}; viewer: ${JSON.stringify(b)}`);
+  // Same place, same size (the levels differ a little in outline).
+  expect(Math.abs(a.centreX - b.centreX)).toBeLessThan(0.05);
+  expect(Math.abs(a.centreY - b.centreY)).toBeLessThan(0.05);
+  expect(b.width / a.width).toBeGreaterThan(0.85);
+  expect(b.width / a.width).toBeLessThan(1.15);
+  expect(b.height / a.height).toBeGreaterThan(0.85);
+  expect(b.height / a.height).toBeLessThan(1.15);
+  expect(problems).toEqual([]);
+});
