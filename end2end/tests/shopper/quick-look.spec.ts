@@ -90,3 +90,32 @@ test("the coarsest level is in 3D before the viewer arrives, and the viewer take
   expect(b.height / a.height).toBeLessThan(1.15);
   expect(problems).toEqual([]);
 });
+
+test("when the browser takes the quick look's graphics away, the poster comes back until the viewer draws", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(String(error)));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/viewer[^/]*\.wasm$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto("/p/glam-velvet-sofa");
+  const canvas = page.locator("canvas#vitrine-viewer");
+  const poster = page.locator(".viewer img.viewer-poster");
+  await expect(canvas).toHaveAttribute("data-quick-look", "drawing", { timeout: 60_000 });
+  await expect(poster).toHaveCSS("opacity", "0");
+  // What a GPU reset does to the page: the context is lost.
+  await page.locator("canvas.viewer-quick-look").evaluate((element: HTMLCanvasElement) => {
+    element.getContext("webgl2")!.getExtension("WEBGL_lose_context")!.loseContext();
+  });
+  await expect(canvas).toHaveAttribute("data-quick-look", "unavailable");
+  await expect(canvas).toHaveAttribute("data-quick-look-error", /graphics/);
+  await expect(page.locator("canvas.viewer-quick-look")).toBeHidden();
+  await expect(poster).toHaveCSS("opacity", "1");
+  // The viewer still arrives and draws.
+  release();
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  await expect(poster).toHaveCSS("opacity", "0");
+  expect(problems).toEqual([]);
+});

@@ -99,13 +99,6 @@ async fn run(canvas: &HtmlCanvasElement) -> Result<(), String> {
         frames_drawn: 0,
     }));
     listen(canvas, &overlay, &view);
-    // The viewer's first frame is about to show: step aside now, not at
-    // the next animation frame, so nothing covers the viewer once it is ready.
-    let (state, page) = (view.clone(), canvas.clone());
-    let ready = Closure::<dyn FnMut()>::new(move || hand_over(&page, &mut state.borrow_mut()));
-    let _ = canvas
-        .add_event_listener_with_callback(dom::VIEWER_READY_EVENT, ready.as_ref().unchecked_ref());
-    ready.forget();
     frame_loop(canvas.clone(), overlay, view);
     Ok(())
 }
@@ -240,6 +233,7 @@ fn report_first_frame(canvas: &HtmlCanvasElement) {
 
 /// Drags turn (right-drag pans), two fingers pinch and pan, the wheel zooms;
 /// keys work on the viewer's canvas, which a press on the quick look focuses.
+/// The viewer's arrival and a lost context end the quick look.
 fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<RefCell<View>>) {
     let on = |target: &web_sys::EventTarget,
               name: &str,
@@ -358,6 +352,34 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
         "contextmenu",
         false,
         Box::new(|event| event.prevent_default()),
+    );
+    // The viewer's first frame is about to show: step aside now, not at
+    // the next animation frame, so nothing covers the viewer once it is ready.
+    let (state, page) = (view.clone(), canvas.clone());
+    on(
+        canvas,
+        dom::VIEWER_READY_EVENT,
+        true,
+        Box::new(move |_| hand_over(&page, &mut state.borrow_mut())),
+    );
+    // A GPU reset takes the quick look's context: step aside, so the
+    // poster (or the viewer) shows instead of an empty canvas. Our own
+    // release after the hand-over loses the context too, with nothing left.
+    let (state, page) = (view.clone(), canvas.clone());
+    on(
+        overlay,
+        "webglcontextlost",
+        true,
+        Box::new(move |_| {
+            if state.borrow_mut().renderer.take().is_some() {
+                set(&page, dom::QUICK_LOOK_ATTR, "unavailable");
+                set(
+                    &page,
+                    dom::QUICK_LOOK_ERROR_ATTR,
+                    "the browser took the graphics away",
+                );
+            }
+        }),
     );
     let (state, page) = (view.clone(), canvas.clone());
     on(
