@@ -37,6 +37,7 @@ fn main() {
             .map(|(level, spec)| {
                 serde_json::json!({
                     "ratio": spec.triangle_ratio,
+                    "min_triangles": spec.min_triangles,
                     "bytes": level.glb.len(),
                     "triangles": level.triangles,
                     "texture_edge": level.max_texture_edge,

@@ -20,28 +20,45 @@ use vitrine_domain::viewer::{ModelLevel, ModelManifest};
 pub struct LevelSpec {
     /// Share of the original triangles to keep (1.0: all).
     pub triangle_ratio: f32,
+    /// ...but at least this many (or all the model has): below a thousand
+    /// or so, a shape stops being recognisable, whatever the original had.
+    pub min_triangles: u64,
     /// Textures are scaled down to at most this many pixels on their longer edge.
     pub max_texture_edge: u32,
 }
 
-/// The default ladder: full detail, then roughly quarter, 6 % and 1.5 % of
-/// the triangles, with textures from 2048 down to 128 pixels (the coarsest
-/// level is a stand-in shown for a moment: it must be tiny).
+impl LevelSpec {
+    /// The triangles this level aims for, for a model with `original`.
+    pub fn target_triangles(&self, original: u64) -> u64 {
+        let share = (original as f64 * f64::from(self.triangle_ratio)).round() as u64;
+        share.max(self.min_triangles.min(original))
+    }
+}
+
+/// The default ladder: full detail, then roughly a quarter, 6 % and 1.5 %
+/// of the triangles, but never under 4,000, 2,000 and 1,000, with textures
+/// from 2048 down to 128 pixels. The coarsest level
+/// is what shoppers see first: light enough to arrive in a blink (tens of
+/// kilobytes), detailed enough to be the product at a glance.
 pub const DEFAULT_LADDER: [LevelSpec; 4] = [
     LevelSpec {
         triangle_ratio: 1.0,
+        min_triangles: 0,
         max_texture_edge: 2048,
     },
     LevelSpec {
         triangle_ratio: 0.25,
+        min_triangles: 4_000,
         max_texture_edge: 1024,
     },
     LevelSpec {
         triangle_ratio: 0.06,
+        min_triangles: 2_000,
         max_texture_edge: 512,
     },
     LevelSpec {
         triangle_ratio: 0.015,
+        min_triangles: 1_000,
         max_texture_edge: 128,
     },
 ];
@@ -112,23 +129,24 @@ struct Model {
 /// Builds the ladder described by `specs` (the first is usually full detail).
 pub fn build_ladder(bytes: &[u8], specs: &[LevelSpec]) -> Result<Vec<Level>, LadderError> {
     let limits = Limits::default();
-    inspect(bytes, &limits)?;
+    let original = inspect(bytes, &limits)?.triangles;
     let mut model = read_model(bytes)?;
     model.vertex_count_limit = limits.max_accessor_count;
     let mut levels = Vec::with_capacity(specs.len());
-    let mut ratio = 1.0f32;
+    let mut current = original;
     let mut error = 0.0f32;
     for spec in specs {
-        // Each level is simplified from the previous one.
-        let step = (spec.triangle_ratio / ratio).min(1.0);
-        if step < 1.0 {
-            error += simplify(&mut model, step);
+        // Each level is simplified from the previous one, by what is left
+        // to go (the simplifier does not hit its targets exactly).
+        let target = spec.target_triangles(original);
+        if target < current && current > 0 {
+            error += simplify(&mut model, target as f32 / current as f32);
         }
-        ratio = spec.triangle_ratio;
         scale_textures(&mut model, spec.max_texture_edge)?;
         let glb = write_glb(&model)?;
         // What we write must pass our own upload check.
         let report = inspect(&glb, &limits)?;
+        current = report.triangles;
         levels.push(Level {
             triangles: report.triangles,
             max_texture_edge: model
@@ -425,7 +443,7 @@ fn simplify(model: &mut Model, step: f32) -> f32 {
 
 /// Scales every texture down to `max_edge` (never up), re-encoding it as
 /// JPEG when it has no transparency and PNG when it does (normal maps keep
-/// their format). Textures are independent: they are scaled in parallel.
+/// their format, but in the smallest levels). Textures are independent: they are scaled in parallel.
 fn scale_textures(model: &mut Model, max_edge: u32) -> Result<(), LadderError> {
     std::thread::scope(|scope| {
         let workers: Vec<_> = model
@@ -441,6 +459,12 @@ fn scale_textures(model: &mut Model, max_edge: u32) -> Result<(), LadderError> {
     })
 }
 
+/// Normal maps stay lossless (JPEG artefacts bend normals) in levels with
+/// textures over this edge. Smaller ones belong to the coarsest level, a
+/// stand-in shown while the finer ones stream: there a PNG normal map was
+/// a third of the level's bytes, and the geometry it lacks matters more.
+const LOSSLESS_NORMAL_MAPS_ABOVE: u32 = 256;
+
 fn scale_texture(texture: &mut Texture, max_edge: u32) -> Result<(), LadderError> {
     let image =
         image::load_from_memory(&texture.bytes).map_err(|e| LadderError::Texture(e.to_string()))?;
@@ -450,7 +474,7 @@ fn scale_texture(texture: &mut Texture, max_edge: u32) -> Result<(), LadderError
         ((texture.height as f32 * scale).round() as u32).max(1),
     );
     let resized = image.resize_exact(width, height, FilterType::Lanczos3);
-    let png = if texture.keep_format {
+    let png = if texture.keep_format && max_edge > LOSSLESS_NORMAL_MAPS_ABOVE {
         texture.mime == "image/png"
     } else {
         has_transparency(&resized)
@@ -767,4 +791,36 @@ fn bounds(data: &[u8]) -> ([f32; 3], [f32; 3]) {
         }
     }
     (min, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_keeps_its_share_of_triangles_but_never_fewer_than_its_floor() {
+        let coarsest = DEFAULT_LADDER[3];
+        // Big models: the share rules (1.5 % of 200,000).
+        assert_eq!(coarsest.target_triangles(200_000), 3_000);
+        // Small ones: the floor rules (1.5 % of 4,196 would be 63).
+        assert_eq!(coarsest.target_triangles(4_196), 1_000);
+        // Tiny ones keep everything they have.
+        assert_eq!(coarsest.target_triangles(12), 12);
+        assert_eq!(DEFAULT_LADDER[0].target_triangles(4_196), 4_196);
+    }
+
+    #[test]
+    fn the_default_ladder_falls_level_by_level_for_any_size() {
+        for original in [0, 12, 900, 1_500, 4_196, 22_700, 108_936, 2_000_000] {
+            let targets: Vec<u64> = DEFAULT_LADDER
+                .iter()
+                .map(|spec| spec.target_triangles(original))
+                .collect();
+            assert_eq!(targets[0], original);
+            assert!(
+                targets.windows(2).all(|w| w[1] <= w[0]),
+                "{original}: {targets:?}"
+            );
+        }
+    }
 }

@@ -117,11 +117,27 @@ fn every_sample_gets_a_ladder_that_falls_level_by_level() {
                 "{name}: bounds {manifest:?}"
             );
         }
-        if original.triangles >= 1_000 {
-            let coarsest = levels.last().unwrap();
+        // The coarsest level, what shoppers see first: about its target
+        // (a share of the original, never under the floor that keeps the
+        // shape recognisable), and small beside a big original.
+        let coarsest = levels.last().unwrap();
+        let target = DEFAULT_LADDER[3].target_triangles(original.triangles);
+        assert!(
+            coarsest.triangles * 2 >= target && coarsest.triangles <= target * 2,
+            "{name}: the coarsest level has {} triangles for a target of {target}",
+            coarsest.triangles
+        );
+        if original.triangles >= 20_000 {
             assert!(
                 coarsest.triangles * 10 < original.triangles,
                 "{name}: the coarsest level is much lighter"
+            );
+        }
+        if bytes.len() > 2_000_000 {
+            assert!(
+                coarsest.glb.len() * 20 <= bytes.len(),
+                "{name}: the coarsest level is {} bytes, over 5 % of the original",
+                coarsest.glb.len()
             );
         }
         println!("{line} {:.2}s", started.elapsed().as_secs_f32());
