@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use vitrine_viewer_core::orbit::Orbit;
 use vitrine_viewer_core::studio::{self, Studio};
+use vitrine_viewer_core::vector::{V3, add, cross, dot, normalize, scale, sub};
 
 /// What the poster looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,46 +135,13 @@ fn render_rgb(glb: &[u8], spec: &PosterSpec) -> Result<Vec<u8>, PosterError> {
 }
 
 // ---------------------------------------------------------------------------
-// Small vector maths.
+// Small matrix maths (vectors: `vitrine_viewer_core::vector`).
 
-type V3 = [f32; 3];
 type Matrix = [[f32; 4]; 4];
 
-fn add(a: V3, b: V3) -> V3 {
-    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
-}
-
-fn sub(a: V3, b: V3) -> V3 {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-
-fn scale(a: V3, s: f32) -> V3 {
-    [a[0] * s, a[1] * s, a[2] * s]
-}
-
+/// Component by component (colours).
 fn mul(a: V3, b: V3) -> V3 {
     [a[0] * b[0], a[1] * b[1], a[2] * b[2]]
-}
-
-fn dot(a: V3, b: V3) -> f32 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: V3, b: V3) -> V3 {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn normalize(a: V3) -> V3 {
-    let length = dot(a, a).sqrt();
-    if length > 0.0 {
-        scale(a, 1.0 / length)
-    } else {
-        a
-    }
 }
 
 /// Column-major, as glTF stores matrices: `m[column][row]`.

@@ -10,6 +10,7 @@
 //! points and lines) is skipped: the full viewer shows it moments later.
 
 use crate::material_variants::MaterialVariants;
+use crate::vector::normalize;
 use serde_json::Value;
 
 /// Node visits are bounded: instancing could otherwise multiply a tiny file
@@ -405,15 +406,6 @@ fn normal_matrix(m: &Matrix) -> ([[f32; 3]; 3], bool) {
     (cof.map(|row| row.map(|v| v * sign)), determinant < 0.0)
 }
 
-fn normalize(v: [f32; 3]) -> [f32; 3] {
-    let length = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
-    if length > 0.0 {
-        v.map(|c| c / length)
-    } else {
-        [0.0, 1.0, 0.0]
-    }
-}
-
 struct Reader<'a> {
     root: &'a Value,
     bin: &'a [u8],
@@ -578,11 +570,13 @@ impl Reader<'_> {
                     normals
                         .iter()
                         .map(|n| {
-                            normalize(std::array::from_fn(|r| {
+                            let n = normalize(std::array::from_fn(|r| {
                                 normal_matrix[r][0] * n[0]
                                     + normal_matrix[r][1] * n[1]
                                     + normal_matrix[r][2] * n[2]
-                            }))
+                            }));
+                            // A zero normal still needs to point somewhere.
+                            if n == [0.0; 3] { [0.0, 1.0, 0.0] } else { n }
                         })
                         .collect()
                 }

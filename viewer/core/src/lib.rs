@@ -7,6 +7,7 @@ pub mod lod;
 pub mod material_variants;
 pub mod orbit;
 pub mod studio;
+pub mod vector;
 
 pub use lod::{Next, Stream, View, finest_needed};
 pub use material_variants::MaterialVariants;

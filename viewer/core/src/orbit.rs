@@ -1,6 +1,7 @@
 //! Orbit-camera maths: a camera on a sphere around a target, framed from the
 //! model's bounding box, turned by drags and zoomed by the wheel within limits.
 
+use crate::vector::{cross, dot, normalize, sub};
 use std::f32::consts::FRAC_PI_2;
 
 /// Radians of turn per pixel of drag: a full-width drag of ~600 px turns the model about 180°.
@@ -199,27 +200,6 @@ impl Orbit {
             self.target[2] + self.distance * cos_pitch * cos_yaw,
         ]
     }
-}
-
-fn sub(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-
-fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn normalize(a: [f32; 3]) -> [f32; 3] {
-    let length = dot(a, a).sqrt().max(1e-20);
-    a.map(|c| c / length)
 }
 
 #[cfg(test)]

@@ -235,32 +235,12 @@ fn report_first_frame(canvas: &HtmlCanvasElement) {
 /// keys work on the viewer's canvas, which a press on the quick look focuses.
 /// The viewer's arrival and a lost context end the quick look.
 fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<RefCell<View>>) {
-    let on = |target: &web_sys::EventTarget,
-              name: &str,
-              passive: bool,
-              handler: Box<dyn FnMut(web_sys::Event)>| {
-        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
-        let options = web_sys::AddEventListenerOptions::new();
-        options.set_passive(passive);
-        let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
-            name,
-            closure.as_ref().unchecked_ref(),
-            &options,
-        );
-        // The listeners live as long as the canvases; they do nothing once
-        // the viewer has taken over.
-        closure.forget();
-    };
-
     let (state, page, height_of) = (view.clone(), canvas.clone(), overlay.clone());
     on(
         overlay,
         "pointerdown",
         true,
-        Box::new(move |event| {
-            let Ok(event) = event.dyn_into::<web_sys::PointerEvent>() else {
-                return;
-            };
+        move |event: web_sys::PointerEvent| {
             let _ = page.focus();
             let _ = height_of.set_pointer_capture(event.pointer_id());
             let mut view = state.borrow_mut();
@@ -271,17 +251,14 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
                 event.client_x() as f64,
                 event.client_y() as f64,
             ));
-        }),
+        },
     );
     let (state, page, height_of) = (view.clone(), canvas.clone(), overlay.clone());
     on(
         overlay,
         "pointermove",
         true,
-        Box::new(move |event| {
-            let Ok(event) = event.dyn_into::<web_sys::PointerEvent>() else {
-                return;
-            };
+        move |event: web_sys::PointerEvent| {
             let mut view = state.borrow_mut();
             let Some(at) = view.pointers.iter().position(|p| p.0 == event.pointer_id()) else {
                 return;
@@ -312,31 +289,21 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
                 }
             }
             view.moved(&page);
-        }),
+        },
     );
     for name in ["pointerup", "pointercancel"] {
         let state = view.clone();
-        on(
-            overlay,
-            name,
-            true,
-            Box::new(move |event| {
-                if let Ok(event) = event.dyn_into::<web_sys::PointerEvent>() {
-                    let mut view = state.borrow_mut();
-                    view.pointers.retain(|p| p.0 != event.pointer_id());
-                }
-            }),
-        );
+        on(overlay, name, true, move |event: web_sys::PointerEvent| {
+            let mut view = state.borrow_mut();
+            view.pointers.retain(|p| p.0 != event.pointer_id());
+        });
     }
     let (state, page) = (view.clone(), canvas.clone());
     on(
         overlay,
         "wheel",
         false,
-        Box::new(move |event| {
-            let Ok(event) = event.dyn_into::<web_sys::WheelEvent>() else {
-                return;
-            };
+        move |event: web_sys::WheelEvent| {
             event.prevent_default();
             let notches = match event.delta_mode() {
                 web_sys::WheelEvent::DOM_DELTA_PIXEL => -event.delta_y() / PIXELS_PER_NOTCH,
@@ -345,14 +312,11 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
             let mut view = state.borrow_mut();
             view.orbit.zoom(notches as f32);
             view.moved(&page);
-        }),
+        },
     );
-    on(
-        overlay,
-        "contextmenu",
-        false,
-        Box::new(|event| event.prevent_default()),
-    );
+    on(overlay, "contextmenu", false, |event: web_sys::Event| {
+        event.prevent_default()
+    });
     // The viewer's first frame is about to show: step aside now, not at
     // the next animation frame, so nothing covers the viewer once it is ready.
     let (state, page) = (view.clone(), canvas.clone());
@@ -360,7 +324,7 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
         canvas,
         dom::VIEWER_READY_EVENT,
         true,
-        Box::new(move |_| hand_over(&page, &mut state.borrow_mut())),
+        move |_: web_sys::Event| hand_over(&page, &mut state.borrow_mut()),
     );
     // A GPU reset takes the quick look's context: step aside, so the
     // poster (or the viewer) shows instead of an empty canvas. Our own
@@ -370,7 +334,7 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
         overlay,
         "webglcontextlost",
         true,
-        Box::new(move |_| {
+        move |_: web_sys::Event| {
             if state.borrow_mut().renderer.take().is_some() {
                 set(&page, dom::QUICK_LOOK_ATTR, "unavailable");
                 set(
@@ -379,17 +343,14 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
                     "the browser took the graphics away",
                 );
             }
-        }),
+        },
     );
     let (state, page) = (view.clone(), canvas.clone());
     on(
         canvas,
         "keydown",
         true,
-        Box::new(move |event| {
-            let Ok(event) = event.dyn_into::<web_sys::KeyboardEvent>() else {
-                return;
-            };
+        move |event: web_sys::KeyboardEvent| {
             let mut view = state.borrow_mut();
             if view.renderer.is_none() {
                 return;
@@ -399,8 +360,32 @@ fn listen(canvas: &HtmlCanvasElement, overlay: &HtmlCanvasElement, view: &Rc<Ref
                 view.orbit.key(key, &home);
                 view.moved(&page);
             }
-        }),
+        },
     );
+}
+
+/// Listens for `name` events on `target`, handed over as `E` (an event of
+/// another type is ignored). The listeners live as long as the canvases;
+/// they do nothing once the viewer has taken over.
+fn on<E: JsCast + 'static>(
+    target: &web_sys::EventTarget,
+    name: &str,
+    passive: bool,
+    mut handler: impl FnMut(E) + 'static,
+) {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        if let Ok(event) = event.dyn_into::<E>() {
+            handler(event);
+        }
+    });
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_passive(passive);
+    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+        name,
+        closure.as_ref().unchecked_ref(),
+        &options,
+    );
+    closure.forget();
 }
 
 /// Whether the full viewer has drawn its first frame.

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use vitrine_viewer_core::Orbit;
 use vitrine_viewer_core::glb::{AlphaMode, Scene, TextureRef};
 use vitrine_viewer_core::studio::{self, LAMPS, Studio};
+use vitrine_viewer_core::vector::normalize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -19,6 +20,9 @@ use web_sys::{
 const BACKGROUND: [f32; 3] = [0.953, 0.957, 0.965];
 /// Bevy's default vertical field of view: the viewer frames with it.
 pub const FOV_Y: f32 = std::f32::consts::FRAC_PI_4;
+
+/// The texture unit the studio table is bound to (0–2: the material's).
+const STUDIO_UNIT: u32 = 3;
 
 pub struct Renderer {
     gl: Gl,
@@ -148,7 +152,7 @@ impl Renderer {
             bitmap.close();
         }
         let studio = studio_texture(&gl)?;
-        Ok(Self {
+        let renderer = Self {
             gl,
             program,
             uniforms,
@@ -157,7 +161,30 @@ impl Renderer {
             studio,
             scene,
             buffers,
-        })
+        };
+        renderer.set_fixed_uniforms();
+        Ok(renderer)
+    }
+
+    /// What no frame changes: the lamps and which texture unit is which
+    /// (a program keeps its uniforms' values).
+    fn set_fixed_uniforms(&self) {
+        self.gl.use_program(Some(&self.program));
+        let directions: Vec<f32> = LAMPS.iter().flat_map(|lamp| normalize(lamp.from)).collect();
+        let colors: Vec<f32> = LAMPS.iter().flat_map(|lamp| lamp.exposed_rgb()).collect();
+        self.vec3("u_lamp_direction", &directions);
+        self.vec3("u_lamp_color", &colors);
+        self.int("u_studio", STUDIO_UNIT as i32);
+        for (unit, name) in [
+            "u_base_texture",
+            "u_metallic_roughness_texture",
+            "u_emissive_texture",
+        ]
+        .iter()
+        .enumerate()
+        {
+            self.int(name, unit as i32);
+        }
     }
 
     /// Draws the scene from `orbit` into the whole drawing buffer, wearing
@@ -173,23 +200,8 @@ impl Renderer {
         self.matrix("u_view_projection", &orbit.view_projection(aspect, FOV_Y));
         let eye = orbit.eye();
         self.vec3("u_eye", &eye);
-        let directions: Vec<f32> = LAMPS.iter().flat_map(|lamp| normalize(lamp.from)).collect();
-        let colors: Vec<f32> = LAMPS.iter().flat_map(|lamp| lamp.exposed_rgb()).collect();
-        self.vec3("u_lamp_direction", &directions);
-        self.vec3("u_lamp_color", &colors);
-        gl.active_texture(Gl::TEXTURE3);
+        gl.active_texture(Gl::TEXTURE0 + STUDIO_UNIT);
         gl.bind_texture(Gl::TEXTURE_2D, Some(&self.studio));
-        self.int("u_studio", 3);
-        for (unit, name) in [
-            "u_base_texture",
-            "u_metallic_roughness_texture",
-            "u_emissive_texture",
-        ]
-        .iter()
-        .enumerate()
-        {
-            self.int(name, unit as i32);
-        }
 
         // Opaque and cut-out draws first, then see-through ones far to near.
         let material_of = |index: usize| {
@@ -336,11 +348,6 @@ impl Renderer {
     fn int(&self, name: &str, value: i32) {
         self.gl.uniform1i(self.uniform(name), value);
     }
-}
-
-fn normalize(v: [f32; 3]) -> [f32; 3] {
-    let length = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
-    v.map(|c| c / length)
 }
 
 fn program(gl: &Gl) -> Result<WebGlProgram, String> {
