@@ -84,6 +84,10 @@ pub mod dom {
     /// Attribute with the quick look's view (`Orbit::to_handoff`), which the
     /// viewer follows until it takes over.
     pub const QUICK_LOOK_ORBIT_ATTR: &str = "data-quick-look-orbit";
+    /// Attribute with where the viewer's module is (set by the page's
+    /// loader): `downloading`, `waiting` (its bytes are in; it compiles once
+    /// the quick look has drawn or cannot) or `starting`.
+    pub const VIEWER_MODULE_ATTR: &str = "data-viewer-module";
     /// Attribute counting frames rendered since the model appeared (tests wait on it after input).
     pub const FRAMES_ATTR: &str = "data-frames";
     /// Attribute with a person-readable error message when the viewer cannot show the model.

@@ -166,14 +166,52 @@ mod loader {
                 if (document.visibilityState === "hidden") send(true);
             });
         }
+        // The viewer's module downloads at once, but compiling its 17 MB
+        // takes the same cores the quick look needs to draw: it waits until
+        // the quick look has shown its first frame (or cannot), at most
+        // START_CAP_MS after the bytes are in. `data-viewer-module` says
+        // where it is: downloading, waiting, starting.
+        const START_CAP_MS = 5000;
+        function quick_look_settled(canvas) {
+            return canvas.hasAttribute("data-quick-look-ms")
+                || ["unavailable", "done"].includes(canvas.getAttribute("data-quick-look"));
+        }
+        function after_quick_look(canvas) {
+            return new Promise((resolve) => {
+                if (quick_look_settled(canvas)) return resolve();
+                const observer = new MutationObserver(() => {
+                    if (quick_look_settled(canvas)) done();
+                });
+                const timer = setTimeout(() => done(), START_CAP_MS);
+                const done = () => { observer.disconnect(); clearTimeout(timer); resolve(); };
+                observer.observe(canvas, { attributes: true, attributeFilter: ["data-quick-look", "data-quick-look-ms"] });
+            });
+        }
         export function boot_viewer(js, wasm, canvasId, product, endpoint) {
             const canvas = document.getElementById(canvasId);
-            if (canvas && product) collect_events(canvas, product, endpoint);
-            import(js)
-                .then((viewer) => viewer.default({ module_or_path: wasm }).then(() => viewer.start(canvasId)))
+            if (!canvas) return;
+            if (product) collect_events(canvas, product, endpoint);
+            const stage = (name) => canvas.setAttribute("data-viewer-module", name);
+            stage("downloading");
+            // One request: this clone is read to the end now, so the bytes
+            // arrive while the quick look works; the original streams into
+            // the compiler later (and keeps the browser's code cache).
+            const response = fetch(wasm).then((r) => {
+                if (!r.ok) throw new Error(`${wasm} answered HTTP ${r.status}`);
+                return r.clone().arrayBuffer().then(() => r);
+            });
+            Promise.all([import(js), response])
+                .then(([viewer, response]) => {
+                    stage("waiting");
+                    return after_quick_look(canvas).then(() => {
+                        // The shopper has left for another page (whose canvas
+                        // may have the same id): this viewer is not wanted.
+                        if (!canvas.isConnected) return;
+                        stage("starting");
+                        return viewer.default({ module_or_path: response }).then(() => viewer.start(canvasId));
+                    });
+                })
                 .catch((error) => {
-                    const canvas = document.getElementById(canvasId);
-                    if (!canvas) return;
                     canvas.setAttribute("data-viewer-state", "error");
                     canvas.setAttribute("data-viewer-error", "The 3D viewer could not start: " + error);
                 });

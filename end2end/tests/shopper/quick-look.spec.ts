@@ -4,6 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { writeFileSync } from "node:fs";
 import { PNG } from "pngjs";
+import { MODEL_LEVELS, VIEWER_MODULE, holdResponses } from "../hold";
 import { backgroundOf, changedFraction, modelBox, nonBackgroundFraction, shoot } from "../pixels";
 
 test("the coarsest level is in 3D before the viewer arrives, and the viewer takes over its view", async ({ page }, testInfo) => {
@@ -12,12 +13,7 @@ test("the coarsest level is in 3D before the viewer arrives, and the viewer take
   // No auto-rotation: pixels move only when the shopper moves them.
   await page.emulateMedia({ reducedMotion: "reduce" });
   // Hold the viewer's module back until the quick look has been used.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/pkg\/viewer[^/]*\.wasm$/, async (route) => {
-    await released;
-    await route.continue();
-  });
+  const release = await holdResponses(page, VIEWER_MODULE);
   await page.goto("/p/sheen-chair");
   const canvas = page.locator("canvas#vitrine-viewer");
   const quickLook = page.locator("canvas.viewer-quick-look");
@@ -94,12 +90,7 @@ test("the coarsest level is in 3D before the viewer arrives, and the viewer take
 test("when the browser takes the quick look's graphics away, the poster comes back until the viewer draws", async ({ page }) => {
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(String(error)));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/\/pkg\/viewer[^/]*\.wasm$/, async (route) => {
-    await released;
-    await route.continue();
-  });
+  const release = await holdResponses(page, VIEWER_MODULE);
   await page.goto("/p/glam-velvet-sofa");
   const canvas = page.locator("canvas#vitrine-viewer");
   const poster = page.locator(".viewer img.viewer-poster");
@@ -117,5 +108,36 @@ test("when the browser takes the quick look's graphics away, the poster comes ba
   release();
   await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
   await expect(poster).toHaveCSS("opacity", "0");
+  expect(problems).toEqual([]);
+});
+
+test("the viewer's module downloads at once but compiles only after the quick look has drawn", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(String(error)));
+  // The model's levels are held: the quick look cannot draw yet, while the
+  // viewer's module arrives.
+  const release = await holdResponses(page, MODEL_LEVELS);
+  await page.goto("/p/glam-velvet-sofa");
+  const canvas = page.locator("canvas#vitrine-viewer");
+  await expect(canvas).toHaveAttribute("data-viewer-module", "waiting", { timeout: 60_000 });
+  await expect(canvas).toHaveAttribute("data-quick-look", "loading");
+  // Note what had happened when the module started compiling.
+  await canvas.evaluate((element) => {
+    new MutationObserver(() => {
+      if (element.getAttribute("data-viewer-module") === "starting" && !element.hasAttribute("data-started-after")) {
+        element.setAttribute("data-started-after", element.getAttribute("data-quick-look-ms") ? "quick-look" : "nothing");
+      }
+    }).observe(element, { attributes: true, attributeFilter: ["data-viewer-module"] });
+  });
+  // It waits: the viewer has not started.
+  await page.waitForTimeout(500);
+  await expect(canvas).toHaveAttribute("data-viewer-module", "waiting");
+  await expect(canvas).not.toHaveAttribute("data-viewer-state", /.+/);
+
+  release();
+  await expect(canvas).toHaveAttribute("data-quick-look-ms", /^\d+$/, { timeout: 60_000 });
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  await expect(canvas).toHaveAttribute("data-started-after", "quick-look");
+  await expect(canvas).toHaveAttribute("data-first-frame-ms", (await canvas.getAttribute("data-quick-look-ms"))!);
   expect(problems).toEqual([]);
 });
