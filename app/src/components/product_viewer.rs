@@ -7,6 +7,7 @@
 use crate::api::ViewerBoot;
 use crate::model::viewer::dom;
 use leptos::prelude::*;
+use leptos_meta::Link;
 
 #[component]
 pub fn ProductViewer(
@@ -22,6 +23,11 @@ pub fn ProductViewer(
     let config = serde_json::to_string(&boot.config).unwrap_or_default();
     let label = boot.config.label.clone();
     let poster = boot.poster_url.clone();
+    // The model's manifest is the first thing the quick look and the viewer
+    // fetch: the browser can have it while the page's bundle still loads.
+    let manifest_preload = boot.config.manifest_url.clone().map(|href| {
+        view! { <Link rel="preload" href=href as_="fetch" crossorigin="anonymous" /> }
+    });
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -58,6 +64,7 @@ pub fn ProductViewer(
     };
 
     view! {
+        {manifest_preload}
         <div class="viewer" node_ref=frame>
             <canvas
                 id=dom::CANVAS_ID
@@ -194,8 +201,8 @@ mod loader {
             const stage = (name) => canvas.setAttribute("data-viewer-module", name);
             stage("downloading");
             // One request: this clone is read to the end now, so the bytes
-            // arrive while the quick look works; the original streams into
-            // the compiler later (and keeps the browser's code cache).
+            // arrive while the quick look works; the original goes to the
+            // streaming compiler later, as it did before.
             const response = fetch(wasm).then((r) => {
                 if (!r.ok) throw new Error(`${wasm} answered HTTP ${r.status}`);
                 return r.clone().arrayBuffer().then(() => r);

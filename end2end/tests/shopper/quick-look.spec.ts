@@ -10,6 +10,10 @@ import { backgroundOf, changedFraction, modelBox, nonBackgroundFraction, shoot }
 test("the coarsest level is in 3D before the viewer arrives, and the viewer takes over its view", async ({ page }, testInfo) => {
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(String(error)));
+  // Chrome says so when a preload went unused (say, fetched in another mode).
+  page.on("console", (message) => {
+    if (/preload/i.test(message.text())) problems.push(message.text());
+  });
   // No auto-rotation: pixels move only when the shopper moves them.
   await page.emulateMedia({ reducedMotion: "reduce" });
   // Hold the viewer's module back until the quick look has been used.
@@ -17,6 +21,9 @@ test("the coarsest level is in 3D before the viewer arrives, and the viewer take
   await page.goto("/p/sheen-chair");
   const canvas = page.locator("canvas#vitrine-viewer");
   const quickLook = page.locator("canvas.viewer-quick-look");
+  // The page asks for the model's manifest before its bundle has loaded.
+  const manifestUrl = JSON.parse((await canvas.getAttribute("data-viewer"))!).manifest_url;
+  await expect(page.locator(`head link[rel="preload"][as="fetch"][href="${manifestUrl}"]`)).toHaveCount(1);
 
   // The page draws the model with the viewer still on its way: that is the
   // shopper's first 3D frame, reported as such.

@@ -59,17 +59,6 @@ async fn run(canvas: &HtmlCanvasElement) -> Result<(), String> {
         .ok_or("no viewer config")?;
     let manifest_url = config.manifest_url.ok_or("the model has no levels")?;
     let manifest_url = absolute(&manifest_url)?;
-    let manifest: ModelManifest = serde_json::from_slice(&fetch(&manifest_url).await?)
-        .map_err(|e| format!("bad manifest: {e}"))?;
-    let coarsest = manifest.levels.last().ok_or("the manifest has no levels")?;
-    let level_url = web_sys::Url::new_with_base(&coarsest.file, &manifest_url)
-        .map_err(|_| "bad level URL")?
-        .href();
-    let bytes = fetch(&level_url).await?;
-    if viewer_ready(canvas) {
-        return Err("the viewer drew first".into());
-    }
-    let scene = glb::read(&bytes).map_err(|e| e.to_string())?;
     let overlay = canvas
         .parent_element()
         .and_then(|parent| {
@@ -81,7 +70,32 @@ async fn run(canvas: &HtmlCanvasElement) -> Result<(), String> {
         .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
         .ok_or("no quick-look canvas")?;
     let gl = renderer::context(&overlay)?;
-    let renderer = Renderer::new(gl, scene, &bytes).await?;
+    // The browser builds the shaders while the model is fetched.
+    let program = renderer::start_program(&gl);
+    let loaded = async {
+        let program = program?;
+        let manifest: ModelManifest = serde_json::from_slice(&fetch(&manifest_url).await?)
+            .map_err(|e| format!("bad manifest: {e}"))?;
+        let coarsest = manifest.levels.last().ok_or("the manifest has no levels")?;
+        let level_url = web_sys::Url::new_with_base(&coarsest.file, &manifest_url)
+            .map_err(|_| "bad level URL")?
+            .href();
+        let bytes = fetch(&level_url).await?;
+        if viewer_ready(canvas) {
+            return Err("the viewer drew first".to_string());
+        }
+        let scene = glb::read(&bytes).map_err(|e| e.to_string())?;
+        let renderer = Renderer::new(gl.clone(), program, scene, &bytes).await?;
+        Ok((manifest, renderer))
+    };
+    let (manifest, renderer) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(reason) => {
+            // Nothing will be drawn: give the GPU memory back now.
+            renderer::lose_context(&gl);
+            return Err(reason);
+        }
+    };
     if viewer_ready(canvas) {
         renderer.release();
         return Err("the viewer drew first".into());

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     HtmlCanvasElement, ImageBitmap, WebGl2RenderingContext as Gl, WebGlBuffer, WebGlProgram,
-    WebGlTexture, WebGlUniformLocation, WebGlVertexArrayObject,
+    WebGlShader, WebGlTexture, WebGlUniformLocation, WebGlVertexArrayObject,
 };
 
 /// The viewer's clear colour (sRGB), as in `viewer::model`.
@@ -83,9 +83,15 @@ pub fn context(canvas: &HtmlCanvasElement) -> Result<Gl, String> {
 }
 
 impl Renderer {
-    /// Uploads the scene; `glb` holds its images' bytes.
-    pub async fn new(gl: Gl, scene: Scene, glb: &[u8]) -> Result<Self, String> {
-        let program = program(&gl)?;
+    /// Uploads the scene and collects the program started with
+    /// [`start_program`]; `glb` holds the scene's images' bytes.
+    pub async fn new(
+        gl: Gl,
+        program: PendingProgram,
+        scene: Scene,
+        glb: &[u8],
+    ) -> Result<Self, String> {
+        let program = finish_program(&gl, program)?;
         let uniforms = UNIFORMS
             .iter()
             .filter_map(|name| Some((*name, gl.get_uniform_location(&program, name)?)))
@@ -316,12 +322,7 @@ impl Renderer {
             gl.delete_texture(Some(texture));
         }
         gl.delete_program(Some(&self.program));
-        if let Ok(Some(extension)) = gl.get_extension("WEBGL_lose_context") {
-            let _ = js_sys::Reflect::get(&extension, &"loseContext".into())
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-                .map(|f| f.call0(&extension));
-        }
+        lose_context(gl);
     }
 
     fn uniform(&self, name: &str) -> Option<&WebGlUniformLocation> {
@@ -350,37 +351,72 @@ impl Renderer {
     }
 }
 
-fn program(gl: &Gl) -> Result<WebGlProgram, String> {
-    let compile = |kind: u32, source: &str| {
+/// The quick look's shader program while the browser builds it. WebGL only
+/// queues compiling and linking (the GPU process does the work); asking for
+/// the result waits for it. So the quick look starts the build before its
+/// fetches and asks after them: on a software renderer the build takes
+/// longer than the fetches.
+pub struct PendingProgram {
+    program: WebGlProgram,
+    shaders: [WebGlShader; 2],
+}
+
+/// Starts building the shader program (see [`PendingProgram`]).
+pub fn start_program(gl: &Gl) -> Result<PendingProgram, String> {
+    let shader = |kind: u32, source: &str| {
         let shader = gl.create_shader(kind).ok_or("no shader")?;
         gl.shader_source(&shader, source);
         gl.compile_shader(&shader);
-        if gl
-            .get_shader_parameter(&shader, Gl::COMPILE_STATUS)
-            .as_bool()
-            .unwrap_or(false)
-        {
-            Ok(shader)
-        } else {
-            Err(gl.get_shader_info_log(&shader).unwrap_or_default())
-        }
+        Ok::<_, String>(shader)
     };
-    let vertex = compile(Gl::VERTEX_SHADER, shaders::VERTEX)?;
-    let fragment = compile(Gl::FRAGMENT_SHADER, shaders::FRAGMENT)?;
+    let vertex = shader(Gl::VERTEX_SHADER, shaders::VERTEX)?;
+    let fragment = shader(Gl::FRAGMENT_SHADER, shaders::FRAGMENT)?;
     let program = gl.create_program().ok_or("no program")?;
     gl.attach_shader(&program, &vertex);
     gl.attach_shader(&program, &fragment);
     gl.link_program(&program);
-    gl.delete_shader(Some(&vertex));
-    gl.delete_shader(Some(&fragment));
-    if gl
-        .get_program_parameter(&program, Gl::LINK_STATUS)
+    Ok(PendingProgram {
+        program,
+        shaders: [vertex, fragment],
+    })
+}
+
+/// Waits for the program; a build error comes with the driver's logs.
+fn finish_program(gl: &Gl, pending: PendingProgram) -> Result<WebGlProgram, String> {
+    let linked = gl
+        .get_program_parameter(&pending.program, Gl::LINK_STATUS)
         .as_bool()
-        .unwrap_or(false)
-    {
-        Ok(program)
+        .unwrap_or(false);
+    let result = if linked {
+        Ok(pending.program)
     } else {
-        Err(gl.get_program_info_log(&program).unwrap_or_default())
+        let mut logs: Vec<String> = pending
+            .shaders
+            .iter()
+            .filter_map(|shader| gl.get_shader_info_log(shader))
+            .collect();
+        logs.extend(gl.get_program_info_log(&pending.program));
+        gl.delete_program(Some(&pending.program));
+        logs.retain(|log| !log.trim().is_empty());
+        Err(format!(
+            "the quick look's shaders did not build: {}",
+            logs.join("; ")
+        ))
+    };
+    for shader in &pending.shaders {
+        gl.delete_shader(Some(shader));
+    }
+    result
+}
+
+/// Gives the context's GPU memory back at once (rather than when the
+/// canvas is collected).
+pub fn lose_context(gl: &Gl) {
+    if let Ok(Some(extension)) = gl.get_extension("WEBGL_lose_context") {
+        let _ = js_sys::Reflect::get(&extension, &"loseContext".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .map(|f| f.call0(&extension));
     }
 }
 
