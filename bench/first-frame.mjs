@@ -79,8 +79,9 @@ async function visit(url, conditions, { firstFrame, settled, later }) {
   await settled(page);
   await page.waitForTimeout(500);
   const laterMs = later ? await later(page) : null;
-  // Model bytes: the GLBs and manifests from the asset store.
-  const model = finished.filter((f) => new URL(f.url || "http://x/").pathname.startsWith("/assets/"));
+  // Model bytes: the GLBs and manifests from the asset store (not the
+  // poster or the product photos, which are there too: they count in [all]).
+  const model = finished.filter((f) => /^\/assets\/.*\.(glb|json)$/.test(new URL(f.url || "http://x/").pathname));
   const sum = (list) => list.reduce((s, f) => s + f.bytes, 0);
   const early = (f) => (f.at - start) * 1000 <= ms;
   await context.close();

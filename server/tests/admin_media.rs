@@ -101,7 +101,7 @@ async fn an_upload_streams_its_stages_and_the_page_shows_the_levels(db: Database
     assert!(detail["model_manifest_url"].is_string());
     let html = page(&mut admin, MODEL_PAGE).await;
     assert_eq!(html.matches(r#"data-testid="level-row""#).count(), 4);
-    for triangles in ["3072", "768", "184", "46"] {
+    for triangles in ["3072", "2000", "1000"] {
         assert!(
             html.contains(&format!(
                 r#"data-testid="level-triangles" class="number">{triangles}<"#

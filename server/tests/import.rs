@@ -64,7 +64,7 @@ async fn importing_a_model_makes_it_the_products_3d_model(db: Database) {
         "{said}"
     );
     assert!(
-        said.contains("levels of detail: 3072 → 768 → 184 → 46 triangles"),
+        said.contains("levels of detail: 3072 → 3072 → 2000 → 1000 triangles"),
         "{said}"
     );
     // The CLI is another process: the server, which has the product in its
@@ -148,7 +148,7 @@ async fn build_ladders_gives_every_seeded_model_its_levels(db: Database) {
         "{said}"
     );
     assert!(
-        said.contains("toy-car: 108936 → 27232 → 6251 → 1604 triangles"),
+        said.contains("toy-car: 108936 → 27232 → 6251 → 1622 triangles"),
         "{said}"
     );
     for product in common::seed_catalog().products {

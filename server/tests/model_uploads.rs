@@ -85,7 +85,7 @@ async fn an_admin_uploads_a_model_and_shoppers_get_its_levels_and_poster(db: Dat
         .iter()
         .map(|l| l["triangles"].as_u64().unwrap())
         .collect();
-    assert_eq!(triangles, [3072, 768, 184, 46]);
+    assert_eq!(triangles, [3072, 3072, 2000, 1000]);
 
     // Shoppers see the new model, its manifest and its poster.
     let detail = product(&app, "toy-car").await;
