@@ -69,18 +69,21 @@ async fn run(canvas: &HtmlCanvasElement) -> Result<(), String> {
         })
         .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
         .ok_or("no quick-look canvas")?;
+    // The page's head preloads the manifest: it is here in a moment.
+    let manifest: ModelManifest = serde_json::from_slice(&fetch(&manifest_url)?.await?)
+        .map_err(|e| format!("bad manifest: {e}"))?;
+    let coarsest = manifest.levels.last().ok_or("the manifest has no levels")?;
+    let level_url = web_sys::Url::new_with_base(&coarsest.file, &manifest_url)
+        .map_err(|_| "bad level URL")?
+        .href();
+    // The level travels while the context is made (which holds the page
+    // up for a while on a software renderer) and the shaders are built.
+    let level = fetch(&level_url)?;
     let gl = renderer::context(&overlay)?;
-    // The browser builds the shaders while the model is fetched.
     let program = renderer::start_program(&gl);
     let loaded = async {
         let program = program?;
-        let manifest: ModelManifest = serde_json::from_slice(&fetch(&manifest_url).await?)
-            .map_err(|e| format!("bad manifest: {e}"))?;
-        let coarsest = manifest.levels.last().ok_or("the manifest has no levels")?;
-        let level_url = web_sys::Url::new_with_base(&coarsest.file, &manifest_url)
-            .map_err(|_| "bad level URL")?
-            .href();
-        let bytes = fetch(&level_url).await?;
+        let bytes = level.await?;
         if viewer_ready(canvas) {
             return Err("the viewer drew first".to_string());
         }
@@ -440,17 +443,23 @@ fn absolute(url: &str) -> Result<String, String> {
 }
 
 /// GETs `url` (immutable, so the viewer's own request is a cache hit).
-async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+/// Starts fetching `url` now (an `async fn` would start only when awaited);
+/// the future gives its bytes.
+fn fetch(url: &str) -> Result<impl std::future::Future<Output = Result<Vec<u8>, String>>, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("cannot fetch {url}: {e:?}"))?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("{url}: HTTP {}", response.status()));
-    }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| format!("{e:?}"))?)
-        .await
-        .map_err(|e| format!("cannot read {url}: {e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let request = JsFuture::from(window.fetch_with_str(url));
+    let url = url.to_string();
+    Ok(async move {
+        let response: web_sys::Response = request
+            .await
+            .map_err(|e| format!("cannot fetch {url}: {e:?}"))?
+            .unchecked_into();
+        if !response.ok() {
+            return Err(format!("{url}: HTTP {}", response.status()));
+        }
+        let buffer = JsFuture::from(response.array_buffer().map_err(|e| format!("{e:?}"))?)
+            .await
+            .map_err(|e| format!("cannot read {url}: {e:?}"))?;
+        Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    })
 }
