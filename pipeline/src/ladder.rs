@@ -23,6 +23,11 @@ pub struct LevelSpec {
     /// ...but at least this many (or all the model has): below a thousand
     /// or so, a shape stops being recognisable, whatever the original had.
     pub min_triangles: u64,
+    /// Whether normal maps stay lossless (PNG: JPEG artefacts bend
+    /// normals). The coarsest level, a stand-in shown while the finer ones
+    /// stream, lets them go JPEG: there a 128 px PNG normal map was a third
+    /// of the level's bytes, and the geometry it lacks matters more.
+    pub lossless_normal_maps: bool,
     /// Textures are scaled down to at most this many pixels on their longer edge.
     pub max_texture_edge: u32,
 }
@@ -44,21 +49,25 @@ pub const DEFAULT_LADDER: [LevelSpec; 4] = [
     LevelSpec {
         triangle_ratio: 1.0,
         min_triangles: 0,
+        lossless_normal_maps: true,
         max_texture_edge: 2048,
     },
     LevelSpec {
         triangle_ratio: 0.25,
         min_triangles: 4_000,
+        lossless_normal_maps: true,
         max_texture_edge: 1024,
     },
     LevelSpec {
         triangle_ratio: 0.06,
         min_triangles: 2_000,
+        lossless_normal_maps: true,
         max_texture_edge: 512,
     },
     LevelSpec {
         triangle_ratio: 0.015,
         min_triangles: 1_000,
+        lossless_normal_maps: false,
         max_texture_edge: 128,
     },
 ];
@@ -139,10 +148,10 @@ pub fn build_ladder(bytes: &[u8], specs: &[LevelSpec]) -> Result<Vec<Level>, Lad
         // Each level is simplified from the previous one, by what is left
         // to go (the simplifier does not hit its targets exactly).
         let target = spec.target_triangles(original);
-        if target < current && current > 0 {
+        if target < current {
             error += simplify(&mut model, target as f32 / current as f32);
         }
-        scale_textures(&mut model, spec.max_texture_edge)?;
+        scale_textures(&mut model, spec)?;
         let glb = write_glb(&model)?;
         // What we write must pass our own upload check.
         let report = inspect(&glb, &limits)?;
@@ -443,14 +452,17 @@ fn simplify(model: &mut Model, step: f32) -> f32 {
 
 /// Scales every texture down to `max_edge` (never up), re-encoding it as
 /// JPEG when it has no transparency and PNG when it does (normal maps keep
-/// their format, but in the smallest levels). Textures are independent: they are scaled in parallel.
-fn scale_textures(model: &mut Model, max_edge: u32) -> Result<(), LadderError> {
+/// their format where the level keeps them lossless). Textures are independent: they are scaled in parallel.
+fn scale_textures(model: &mut Model, spec: &LevelSpec) -> Result<(), LadderError> {
+    let (max_edge, lossless_normal_maps) = (spec.max_texture_edge, spec.lossless_normal_maps);
     std::thread::scope(|scope| {
         let workers: Vec<_> = model
             .textures
             .iter_mut()
             .filter(|t| t.width.max(t.height) > max_edge)
-            .map(|texture| scope.spawn(move || scale_texture(texture, max_edge)))
+            .map(|texture| {
+                scope.spawn(move || scale_texture(texture, max_edge, lossless_normal_maps))
+            })
             .collect();
         workers.into_iter().try_for_each(|w| {
             w.join()
@@ -459,13 +471,11 @@ fn scale_textures(model: &mut Model, max_edge: u32) -> Result<(), LadderError> {
     })
 }
 
-/// Normal maps stay lossless (JPEG artefacts bend normals) in levels with
-/// textures over this edge. Smaller ones belong to the coarsest level, a
-/// stand-in shown while the finer ones stream: there a PNG normal map was
-/// a third of the level's bytes, and the geometry it lacks matters more.
-const LOSSLESS_NORMAL_MAPS_ABOVE: u32 = 256;
-
-fn scale_texture(texture: &mut Texture, max_edge: u32) -> Result<(), LadderError> {
+fn scale_texture(
+    texture: &mut Texture,
+    max_edge: u32,
+    lossless_normal_maps: bool,
+) -> Result<(), LadderError> {
     let image =
         image::load_from_memory(&texture.bytes).map_err(|e| LadderError::Texture(e.to_string()))?;
     let scale = max_edge as f32 / texture.width.max(texture.height) as f32;
@@ -474,7 +484,7 @@ fn scale_texture(texture: &mut Texture, max_edge: u32) -> Result<(), LadderError
         ((texture.height as f32 * scale).round() as u32).max(1),
     );
     let resized = image.resize_exact(width, height, FilterType::Lanczos3);
-    let png = if texture.keep_format && max_edge > LOSSLESS_NORMAL_MAPS_ABOVE {
+    let png = if texture.keep_format && lossless_normal_maps {
         texture.mime == "image/png"
     } else {
         has_transparency(&resized)
