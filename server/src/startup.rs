@@ -178,7 +178,7 @@ impl Application {
             audit: stores.audit.clone(),
             merchandising: stores.merchandising.clone(),
             order_desk: stores.order_desk.clone(),
-            manifests: Arc::new(crate::assets::AssetManifests(assets.clone())),
+            manifests: Arc::new(crate::assets::AssetManifests::new(assets.clone())),
             asset_base_url: settings.asset_base_url.clone(),
             max_upload_bytes: settings.max_upload_bytes as u64,
             public_url: settings

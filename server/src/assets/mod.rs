@@ -11,8 +11,10 @@ pub use s3::{S3AssetStore, S3Location};
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use vitrine_domain::viewer::ModelManifest;
 
 /// For content-addressed files: cache for a year, never revalidate.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -37,28 +39,60 @@ pub trait AssetStore: Send + Sync {
     }
 }
 
-/// Model manifests read back from an asset store, for the admin's level table.
-pub struct AssetManifests(pub Arc<dyn AssetStore>);
+/// Model manifests read back from an asset store: the admin's level table,
+/// and every product page, which names the coarsest level in its head. A
+/// manifest's key is the hash of its content, so what was read once can
+/// never change: it is kept in memory (up to [`Self::KEPT`] of them).
+pub struct AssetManifests {
+    store: Arc<dyn AssetStore>,
+    kept: Mutex<HashMap<String, ModelManifest>>,
+}
+
+impl AssetManifests {
+    /// Manifests are a kilobyte or two: this bounds the memory to a few MB.
+    pub const KEPT: usize = 4096;
+
+    pub fn new(store: Arc<dyn AssetStore>) -> Self {
+        Self {
+            store,
+            kept: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<String, ModelManifest>> {
+        // A panic elsewhere cannot leave the map half-written: use it as is.
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 #[async_trait]
 impl vitrine_domain::store::ManifestSource for AssetManifests {
     async fn manifest(
         &self,
         key: &str,
-    ) -> Result<Option<vitrine_domain::viewer::ModelManifest>, vitrine_domain::store::StoreError>
-    {
+    ) -> Result<Option<ModelManifest>, vitrine_domain::store::StoreError> {
         use vitrine_domain::store::StoreError;
+        if let Some(manifest) = self.kept().get(key) {
+            return Ok(Some(manifest.clone()));
+        }
         let Some(bytes) = self
-            .0
+            .store
             .get(key)
             .await
             .map_err(|e| StoreError(e.to_string()))?
         else {
             return Ok(None);
         };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| StoreError(format!("the manifest {key} cannot be read: {e}")))
+        let manifest: ModelManifest = serde_json::from_slice(&bytes)
+            .map_err(|e| StoreError(format!("the manifest {key} cannot be read: {e}")))?;
+        let mut kept = self.kept();
+        if kept.len() >= Self::KEPT {
+            kept.clear();
+        }
+        kept.insert(key.to_string(), manifest.clone());
+        Ok(Some(manifest))
     }
 }
 
@@ -146,6 +180,35 @@ mod tests {
         assert!(!is_content_key("../etc/passwd"));
         assert!(!is_content_key(&format!("{}.g/b", &key[..64])));
         assert!(!is_content_key("abc.glb"));
+    }
+
+    #[tokio::test]
+    async fn manifests_once_read_are_kept() {
+        use vitrine_domain::store::ManifestSource;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(LocalAssetStore::open(dir.path()).unwrap());
+        let manifest = ModelManifest {
+            levels: Vec::new(),
+            bounds_min: [-1.0; 3],
+            bounds_max: [1.0; 3],
+            material_variants: vec!["beach".into()],
+            poster: None,
+        };
+        let key = store
+            .put(&serde_json::to_vec(&manifest).unwrap(), "json")
+            .await
+            .unwrap();
+        let manifests = AssetManifests::new(store);
+        assert_eq!(
+            manifests.manifest(&key).await.unwrap(),
+            Some(manifest.clone())
+        );
+        // Gone from the store (it never changes, so this is only a test):
+        // the second read is from memory.
+        std::fs::remove_file(dir.path().join(&key)).unwrap();
+        assert_eq!(manifests.manifest(&key).await.unwrap(), Some(manifest));
+        let missing = content_key(b"no such manifest", "json");
+        assert_eq!(manifests.manifest(&missing).await.unwrap(), None);
     }
 
     #[test]
