@@ -35,6 +35,8 @@ pub struct SiteAssets {
     pub stylesheet: String,
     pub viewer_js: String,
     pub viewer_wasm: String,
+    pub quick_look_js: String,
+    pub quick_look_wasm: String,
 }
 
 /// The HTML document around every page; rendered on the server only.

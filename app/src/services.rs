@@ -28,6 +28,22 @@ pub struct Services {
     /// URLs of the viewer module, so product pages can load it.
     pub viewer_js_url: String,
     pub viewer_wasm_url: String,
+    /// URLs of the quick look's module (the coarsest level, drawn at once).
+    pub quick_look_js_url: String,
+    pub quick_look_wasm_url: String,
+}
+
+impl Services {
+    /// Where the asset-store key `key` is served.
+    pub fn asset_url(&self, key: &str) -> String {
+        format!("{}/{key}", self.asset_base_url)
+    }
+
+    /// The asset-store key behind a URL made by [`Self::asset_url`].
+    pub fn asset_key<'a>(&self, url: &'a str) -> Option<&'a str> {
+        url.strip_prefix(self.asset_base_url.as_str())?
+            .strip_prefix('/')
+    }
 }
 
 /// The request's services; server functions call this first.

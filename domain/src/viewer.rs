@@ -84,6 +84,13 @@ pub mod dom {
     /// Attribute with the quick look's view (`Orbit::to_handoff`), which the
     /// viewer follows until it takes over.
     pub const QUICK_LOOK_ORBIT_ATTR: &str = "data-quick-look-orbit";
+    /// The `class` of the canvas the quick look draws on, over the viewer's.
+    pub const QUICK_LOOK_CANVAS_CLASS: &str = "viewer-quick-look";
+    /// The quick look's WebGL2 context attributes (JSON). The page's script
+    /// makes the context with them while the quick look's module compiles
+    /// (making one takes longest of anything on a software renderer); the
+    /// module then gets that same context, or makes it with them.
+    pub const QUICK_LOOK_CONTEXT: &str = r#"{"antialias":true,"alpha":false,"depth":true}"#;
     /// Attribute with where the viewer's module is (set by the page's
     /// loader): `downloading`, `waiting` (its bytes are in; it compiles once
     /// the quick look has drawn or cannot) or `starting`.

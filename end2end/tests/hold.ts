@@ -3,6 +3,8 @@ import type { Page } from "@playwright/test";
 
 /** The 3D viewer's module (its wasm). */
 export const VIEWER_MODULE = /\/pkg\/viewer[^/]*\.wasm$/;
+/** The page's own bundle (its wasm), which hydrates it. */
+export const PAGE_BUNDLE = /\/pkg\/vitrine[^/]*\.wasm$/;
 /** Any model file: the levels of detail. */
 export const MODEL_LEVELS = /\.glb$/;
 

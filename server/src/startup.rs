@@ -187,6 +187,8 @@ impl Application {
                 .unwrap_or_else(|| format!("http://{addr}")),
             viewer_js_url: format!("/pkg/{}", site_assets.viewer_js),
             viewer_wasm_url: format!("/pkg/{}", site_assets.viewer_wasm),
+            quick_look_js_url: format!("/pkg/{}", site_assets.quick_look_js),
+            quick_look_wasm_url: format!("/pkg/{}", site_assets.quick_look_wasm),
         };
         let state = AppState {
             leptos_options: leptos_options.clone(),

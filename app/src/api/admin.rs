@@ -303,7 +303,7 @@ pub async fn admin_model(
         let Some(product) = s.merchandising.editable_product(&slug).await? else {
             return Ok(None);
         };
-        let url = |key: &str| format!("{}/{key}", s.asset_base_url);
+        let url = |key: &str| s.asset_url(key);
         let model = match &product.model {
             None => None,
             Some(files) => {
@@ -319,6 +319,12 @@ pub async fn admin_model(
                     boot: crate::api::ViewerBoot {
                         module_js: s.viewer_js_url.clone(),
                         module_wasm: s.viewer_wasm_url.clone(),
+                        quick_look_js: s.quick_look_js_url.clone(),
+                        quick_look_wasm: s.quick_look_wasm_url.clone(),
+                        coarsest_level_url: manifest
+                            .as_ref()
+                            .and_then(|m| m.levels.last())
+                            .map(|level| url(&level.file)),
                         config: ViewerConfig {
                             model_url: url(&files.model_key),
                             manifest_url,

@@ -7,8 +7,16 @@ use serde::{Deserialize, Serialize};
 /// What the product page needs to start the 3D viewer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewerBoot {
+    /// The Bevy viewer's module.
     pub module_js: String,
     pub module_wasm: String,
+    /// The quick look's module (`vitrine-quick-look`), which the page's
+    /// HTML starts at once.
+    pub quick_look_js: String,
+    pub quick_look_wasm: String,
+    /// The model's coarsest level, which the quick look fetches first: the
+    /// page's head preloads it (when the manifest could be read).
+    pub coarsest_level_url: Option<String>,
     pub config: ViewerConfig,
     /// Shown in the canvas's place until the first 3D frame.
     pub poster_url: Option<String>,
@@ -52,30 +60,59 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
         .product_by_slug(&slug)
         .await
         .map_err(unavailable)?;
-    Ok(product.map(|mut product| {
-        // Photos get absolute URLs: structured data and link previews need them.
-        for image in &mut product.images {
-            if image.url.starts_with('/') {
-                image.url = format!("{}{}", services.public_url, image.url);
-            }
+    let Some(mut product) = product else {
+        return Ok(None);
+    };
+    // Photos get absolute URLs: structured data and link previews need them.
+    for image in &mut product.images {
+        if image.url.starts_with('/') {
+            image.url = format!("{}{}", services.public_url, image.url);
         }
-        let viewer = product.model_url.clone().map(|model_url| ViewerBoot {
-            module_js: services.viewer_js_url.clone(),
-            module_wasm: services.viewer_wasm_url.clone(),
-            config: ViewerConfig {
-                model_url,
-                manifest_url: product.model_manifest_url.clone(),
-                pinned_level: None,
-                label: format!("3D view of {}", product.title),
-            },
-            poster_url: product.model_poster_url.clone(),
-        });
-        ProductPageData {
-            product,
-            viewer,
-            feedback: crate::services::form_feedback("add-to-cart"),
-        }
+    }
+    let coarsest_level_url = match &product.model_manifest_url {
+        Some(url) => coarsest_level_url(&services, url).await,
+        None => None,
+    };
+    let viewer = product.model_url.clone().map(|model_url| ViewerBoot {
+        module_js: services.viewer_js_url.clone(),
+        module_wasm: services.viewer_wasm_url.clone(),
+        quick_look_js: services.quick_look_js_url.clone(),
+        quick_look_wasm: services.quick_look_wasm_url.clone(),
+        coarsest_level_url,
+        config: ViewerConfig {
+            model_url,
+            manifest_url: product.model_manifest_url.clone(),
+            pinned_level: None,
+            label: format!("3D view of {}", product.title),
+        },
+        poster_url: product.model_poster_url.clone(),
+    });
+    Ok(Some(ProductPageData {
+        product,
+        viewer,
+        feedback: crate::services::form_feedback("add-to-cart"),
     }))
+}
+
+/// The URL of the coarsest level in the manifest at `manifest_url`, or
+/// `None` (logged) when the manifest cannot be read: the page then works
+/// as before, only without the preload.
+#[cfg(feature = "ssr")]
+async fn coarsest_level_url(
+    services: &crate::services::Services,
+    manifest_url: &str,
+) -> Option<String> {
+    let key = services.asset_key(manifest_url)?;
+    match services.manifests.manifest(key).await {
+        Ok(manifest) => manifest?
+            .levels
+            .last()
+            .map(|level| services.asset_url(&level.file)),
+        Err(e) => {
+            tracing::warn!(error = %e, manifest = key, "cannot read a model's manifest");
+            None
+        }
+    }
 }
 
 /// What a search found, or why the query was refused (shown next to the field).

@@ -8,8 +8,6 @@ mod product_card;
 mod product_grid;
 mod product_viewer;
 mod quantity_picker;
-#[cfg(feature = "hydrate")]
-mod quick_look;
 
 pub use canonical::{Canonical, PublicUrl};
 pub use form_field::{Field, FormAlert};
@@ -18,4 +16,6 @@ pub use model_uploader::ModelUploader;
 pub use product_card::ProductCard;
 pub use product_grid::ProductGrid;
 pub use product_viewer::ProductViewer;
+#[cfg(feature = "hydrate")]
+pub use product_viewer::after_quick_look;
 pub use quantity_picker::QuantityPicker;

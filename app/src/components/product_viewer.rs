@@ -1,8 +1,11 @@
 //! The product page's 3D view: a canvas the viewer module draws into.
 //!
-//! The canvas is rendered on the server with the viewer's config; once the
-//! page has hydrated, an effect (browser only) loads the viewer module and
-//! starts it. Catalog pages never render this, so they never download it.
+//! The canvas is rendered on the server with the viewer's config. Right
+//! after it, the HTML starts the quick look (its own small module, which
+//! draws the model's coarsest level): it does not wait for the page's bundle.
+//! Once the page has hydrated, an effect (browser only) loads the viewer
+//! module and starts it. Catalog pages never render this, so they never
+//! download either module.
 
 use crate::api::ViewerBoot;
 use crate::model::viewer::dom;
@@ -28,11 +31,29 @@ pub fn ProductViewer(
     let manifest_preload = boot.config.manifest_url.clone().map(|href| {
         view! { <Link rel="preload" href=href as_="fetch" crossorigin="anonymous" /> }
     });
+    // … and the coarsest level, which the quick look fetches next.
+    let level_preload = boot.coarsest_level_url.clone().map(|href| {
+        view! {
+            <Link rel="preload" href=href as_="fetch" crossorigin="anonymous" fetchpriority="high" />
+        }
+    });
+    let quick_look_boot = quick_look_boot(
+        &boot.quick_look_js,
+        &boot.quick_look_wasm,
+        boot.config.manifest_url.is_some(),
+    );
+    let quick_look_js = boot.quick_look_js.clone();
+    let quick_look_wasm = boot.quick_look_wasm.clone();
 
     #[cfg(feature = "hydrate")]
+    let quick_look_again = quick_look_boot.clone();
+    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        // The coarsest level, drawn by the page itself while the viewer loads.
-        super::quick_look::start(dom::CANVAS_ID);
+        // A page rendered here (client-side navigation) may not have run
+        // the inline start below; starting twice is a no-op.
+        // The script reports its own failures on the canvas.
+        let _ =
+            js_sys::Function::new_no_args(&quick_look_again).call0(&wasm_bindgen::JsValue::NULL);
         loader::load(
             &boot.module_js,
             &boot.module_wasm,
@@ -65,6 +86,10 @@ pub fn ProductViewer(
 
     view! {
         {manifest_preload}
+        {level_preload}
+        // The quick look's module, fetched while the HTML is still parsed.
+        <Link rel="modulepreload" href=quick_look_js />
+        <Link rel="preload" href=quick_look_wasm as_="fetch" crossorigin="anonymous" />
         <div class="viewer" node_ref=frame>
             <canvas
                 id=dom::CANVAS_ID
@@ -81,7 +106,11 @@ pub fn ProductViewer(
             {poster.map(|src| view! { <img class="viewer-poster" src=src alt="" /> })}
             // The quick look draws here until the viewer's first frame (CSS
             // shows it while the canvas says `data-quick-look="drawing"`).
-            <canvas class="viewer-quick-look" aria-hidden="true"></canvas>
+            <canvas class=dom::QUICK_LOOK_CANVAS_CLASS aria-hidden="true"></canvas>
+            // Runs as soon as the parser gets here (both canvases exist): an
+            // async module, unlike a plain script, does not wait for the
+            // stylesheet.
+            <script type="module" async inner_html=quick_look_boot></script>
             // Shown (by CSS) when the viewer cannot run: the poster stays.
             <p class="viewer-unavailable viewer-no-webgl" role="status">
                 "The 3D view is not available in this browser; this is a still of the model."
@@ -106,6 +135,74 @@ pub fn ProductViewer(
         </div>
     }
 }
+
+/// The script that starts the quick look on the viewer canvas: it imports
+/// the quick look's module once per page (`self.vitrineQuickLook`) and asks
+/// it to start, which it does once per canvas. If the module cannot load,
+/// the canvas says so and the page waits for the viewer.
+const QUICK_LOOK_BOOT: &str = r#"performance.mark("vitrine:quick-look:boot");
+(self.vitrineQuickLook ??= import($JS).then((m) => {
+  performance.mark("vitrine:quick-look:module");
+  const ready = m.default({ module_or_path: $WASM });
+  // Making a WebGL context takes longest of anything on a software renderer:
+  // make it while the module compiles (the module then gets this one).
+  if ($EARLY) document.querySelector($CANVAS)?.getContext("webgl2", $CONTEXT);
+  performance.mark("vitrine:quick-look:early-context");
+  return ready.then(() => m);
+})).then((m) => m.start($ID), (e) => {
+  const c = document.getElementById($ID);
+  if (c && !c.hasAttribute($STATE)) {
+    c.setAttribute($STATE, "unavailable");
+    c.setAttribute($ERROR, "the quick look could not load: " + e);
+  }
+});"#;
+
+/// [`QUICK_LOOK_BOOT`] for the module at `js` + `wasm`. `early_context`:
+/// make the WebGL context before the module is in (only for a model with
+/// levels, which the quick look will draw: it frees the context when done).
+fn quick_look_boot(js: &str, wasm: &str, early_context: bool) -> String {
+    // Inlined in a <script>: no `<` may close it early; and no `$` may
+    // look like a placeholder.
+    let literal = |s: &str| {
+        serde_json::to_string(s)
+            .unwrap_or_default()
+            .replace('<', "\\u003c")
+            .replace('$', "\\u0024")
+    };
+    QUICK_LOOK_BOOT
+        .replace("$JS", &literal(js))
+        .replace("$WASM", &literal(wasm))
+        .replace("$EARLY", if early_context { "true" } else { "false" })
+        .replace(
+            "$CANVAS",
+            &literal(&format!("canvas.{}", dom::QUICK_LOOK_CANVAS_CLASS)),
+        )
+        .replace("$CONTEXT", dom::QUICK_LOOK_CONTEXT)
+        .replace("$ID", &literal(dom::CANVAS_ID))
+        .replace("$STATE", &literal(dom::QUICK_LOOK_ATTR))
+        .replace("$ERROR", &literal(dom::QUICK_LOOK_ERROR_ATTR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_look_boot_names_its_module_and_escapes_what_could_close_the_script() {
+        let script = quick_look_boot("/pkg/quick-look.1.js", "/pkg/</script>$ID.wasm", true);
+        assert!(script.contains(r#"import("/pkg/quick-look.1.js")"#));
+        assert!(script.contains(r#"module_or_path: "/pkg/\u003c/script>\u0024ID.wasm""#));
+        assert!(!script.contains("</script>"));
+        assert!(!script.contains('$'), "a placeholder is left: {script}");
+        assert!(script.contains(r#"if (true) document.querySelector("canvas.viewer-quick-look")"#));
+        assert!(script.contains(dom::QUICK_LOOK_CONTEXT));
+        let late = quick_look_boot("/a.js", "/a.wasm", false);
+        assert!(late.contains("if (false)"));
+    }
+}
+
+#[cfg(feature = "hydrate")]
+pub use loader::after_quick_look;
 
 #[cfg(feature = "hydrate")]
 mod loader {
@@ -144,8 +241,12 @@ mod loader {
             const rotated = once("rotate");
             const zoomed = once("zoom");
             push({ kind: "view" });
-            canvas.addEventListener("vitrine:first-frame", (e) =>
-                push({ kind: "first_frame", at_ms: Math.round(e.detail.ms) }));
+            // The quick look starts before the page hydrates: its first
+            // frame may be on screen already.
+            const shown = canvas.getAttribute("data-first-frame-ms");
+            if (shown) push({ kind: "first_frame", at_ms: Math.round(Number(shown)) });
+            else canvas.addEventListener("vitrine:first-frame", (e) =>
+                push({ kind: "first_frame", at_ms: Math.round(e.detail.ms) }), { once: true });
             canvas.addEventListener("vitrine:lod-shown", (e) => push({
                 kind: "lod_shown", at_ms: Math.round(e.detail.ms), level: e.detail.level,
                 bytes: Math.round(e.detail.bytes), triangles: Math.round(e.detail.triangles),
@@ -183,16 +284,21 @@ mod loader {
             return canvas.hasAttribute("data-quick-look-ms")
                 || ["unavailable", "done"].includes(canvas.getAttribute("data-quick-look"));
         }
-        function after_quick_look(canvas) {
+        function after_quick_look(canvas, capMs) {
             return new Promise((resolve) => {
                 if (quick_look_settled(canvas)) return resolve();
                 const observer = new MutationObserver(() => {
                     if (quick_look_settled(canvas)) done();
                 });
-                const timer = setTimeout(() => done(), START_CAP_MS);
+                const timer = setTimeout(() => done(), capMs);
                 const done = () => { observer.disconnect(); clearTimeout(timer); resolve(); };
                 observer.observe(canvas, { attributes: true, attributeFilter: ["data-quick-look", "data-quick-look-ms"] });
             });
+        }
+        export function when_quick_look_settled(canvasId, capMs, callback) {
+            const canvas = document.getElementById(canvasId);
+            if (canvas) after_quick_look(canvas, capMs).then(callback);
+            else callback();
         }
         export function boot_viewer(js, wasm, canvasId, product, endpoint) {
             const canvas = document.getElementById(canvasId);
@@ -210,7 +316,7 @@ mod loader {
             Promise.all([import(js), response])
                 .then(([viewer, response]) => {
                     stage("waiting");
-                    return after_quick_look(canvas).then(() => {
+                    return after_quick_look(canvas, START_CAP_MS).then(() => {
                         // The shopper has left for another page (whose canvas
                         // may have the same id): this viewer is not wanted.
                         if (!canvas.isConnected) return;
@@ -226,6 +332,14 @@ mod loader {
     "#)]
     extern "C" {
         fn boot_viewer(js: &str, wasm: &str, canvas_id: &str, product: &str, endpoint: &str);
+        fn when_quick_look_settled(canvas_id: &str, cap_ms: u32, callback: JsValue);
+    }
+
+    /// Runs `then` once the page's quick look has drawn its first frame (or
+    /// cannot), at most `cap_ms` from now; at once on a page without a 3D view.
+    pub fn after_quick_look(cap_ms: u32, then: impl FnOnce() + 'static) {
+        let canvas_id = crate::model::viewer::dom::CANVAS_ID;
+        when_quick_look_settled(canvas_id, cap_ms, Closure::once_into_js(then));
     }
 
     /// Starts the viewer; with a `product` slug, reports its clickstream.

@@ -1,10 +1,11 @@
 // The quick look: the page draws the model's coarsest level itself while
-// the 3D viewer's module downloads, lets the shopper turn it, and hands the
-// view over to the viewer without a jump.
+// the 3D viewer's module downloads (before the page has even hydrated),
+// lets the shopper turn it, and hands the view over to the viewer without
+// a jump.
 import { expect, test } from "@playwright/test";
 import { writeFileSync } from "node:fs";
 import { PNG } from "pngjs";
-import { MODEL_LEVELS, VIEWER_MODULE, holdResponses } from "../hold";
+import { MODEL_LEVELS, PAGE_BUNDLE, VIEWER_MODULE, holdResponses } from "../hold";
 import { backgroundOf, changedFraction, modelBox, nonBackgroundFraction, shoot } from "../pixels";
 
 test("the coarsest level is in 3D before the viewer arrives, and the viewer takes over its view", async ({ page }, testInfo) => {
@@ -146,5 +147,41 @@ test("the viewer's module downloads at once but compiles only after the quick lo
   await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
   await expect(canvas).toHaveAttribute("data-started-after", "quick-look");
   await expect(canvas).toHaveAttribute("data-first-frame-ms", (await canvas.getAttribute("data-quick-look-ms"))!);
+  expect(problems).toEqual([]);
+});
+
+test("the quick look draws before the page has hydrated, and hydration leaves it be", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error" || /preload/i.test(message.text())) problems.push(message.text());
+  });
+  // The page's own bundle is held: nothing of the page is interactive yet.
+  const release = await holdResponses(page, PAGE_BUNDLE);
+  await page.goto("/p/glam-velvet-sofa", { waitUntil: "commit" });
+  const canvas = page.locator("canvas#vitrine-viewer");
+  // The quick look's module is asked for from the head, beside the manifest.
+  await expect(page.locator('head link[rel="modulepreload"][href*="/pkg/quick-look."]')).toHaveCount(1);
+  await expect(page.locator('head link[rel="preload"][as="fetch"][href*="/pkg/quick-look."]')).toHaveCount(1);
+  // … and the coarsest level, which the server read from the manifest (an
+  // unused preload would be in `problems`).
+  const levelPreload = page.locator('head link[rel="preload"][as="fetch"][fetchpriority="high"]');
+  await expect(levelPreload).toHaveCount(1);
+  await expect(levelPreload).toHaveAttribute("href", /\.glb$/);
+  await expect(canvas).toHaveAttribute("data-quick-look-ms", /^\d+$/, { timeout: 60_000 });
+  await expect(canvas).toHaveAttribute("data-quick-look", "drawing");
+  const quickMs = (await canvas.getAttribute("data-quick-look-ms"))!;
+  await expect(canvas).toHaveAttribute("data-first-frame-ms", quickMs);
+  await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", /.*/);
+  // Nothing has asked for the viewer's module: the loader comes with the bundle.
+  await expect(canvas).not.toHaveAttribute("data-viewer-module", /.*/);
+
+  release();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 60_000 });
+  // Hydration kept the quick look's canvas and what it wrote; the viewer
+  // then loads, starts and takes over.
+  await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
+  await expect(canvas).toHaveAttribute("data-quick-look", "done");
+  await expect(canvas).toHaveAttribute("data-first-frame-ms", quickMs);
   expect(problems).toEqual([]);
 });

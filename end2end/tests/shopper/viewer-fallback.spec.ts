@@ -64,6 +64,10 @@ test("leaving a product and coming back shows the model again", async ({ page })
   await expect(page).toHaveURL(/\/p\/toy-car/);
   await expect(canvas).toHaveAttribute("data-viewer-state", "ready", { timeout: 90_000 });
   await expect(canvas).toHaveAttribute("aria-label", "3D view of Toy Car");
+  // A page the browser rendered itself started its quick look too, which
+  // drew and then handed over.
+  await expect(canvas).toHaveAttribute("data-quick-look", "done");
+  await expect(canvas).toHaveAttribute("data-quick-look-ms", /^\d+$/);
   // Back to the first product: its viewer starts again.
   await page.goBack();
   await page.goBack();

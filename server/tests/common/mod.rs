@@ -270,7 +270,8 @@ pub async fn spawn_app_with(
             std::fs::write(
                 dir.path().join("pkg/site.json"),
                 r#"{"app_output_name":"vitrine.test","stylesheet":"vitrine.test.css",
-                    "viewer_js":"viewer.test.js","viewer_wasm":"viewer.test_bg.wasm"}"#,
+                    "viewer_js":"viewer.test.js","viewer_wasm":"viewer.test_bg.wasm",
+                    "quick_look_js":"quick-look.test.js","quick_look_wasm":"quick-look.test_bg.wasm"}"#,
             )
             .unwrap();
             (dir.path().to_path_buf(), Some(dir))

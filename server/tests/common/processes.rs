@@ -26,7 +26,8 @@ pub fn site(scratch: &Path) -> PathBuf {
     std::fs::write(
         dir.join("pkg/site.json"),
         r#"{"app_output_name":"vitrine.test","stylesheet":"vitrine.test.css",
-            "viewer_js":"viewer.test.js","viewer_wasm":"viewer.test_bg.wasm"}"#,
+            "viewer_js":"viewer.test.js","viewer_wasm":"viewer.test_bg.wasm",
+            "quick_look_js":"quick-look.test.js","quick_look_wasm":"quick-look.test_bg.wasm"}"#,
     )
     .unwrap();
     dir

@@ -5,9 +5,10 @@
 use super::shaders;
 use js_sys::{Float32Array, Uint32Array};
 use std::collections::HashMap;
+use vitrine_domain::viewer::dom;
 use vitrine_viewer_core::Orbit;
 use vitrine_viewer_core::glb::{AlphaMode, Scene, TextureRef};
-use vitrine_viewer_core::studio::{self, LAMPS, Studio};
+use vitrine_viewer_core::studio::{self, LAMPS};
 use vitrine_viewer_core::vector::normalize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -68,12 +69,11 @@ const UNIFORMS: [&str; 21] = [
     "u_lamp_color",
 ];
 
-/// A WebGL2 context on `canvas`, or why there is none.
+/// The WebGL2 context on `canvas` (the page's script may have made it
+/// already), or why there is none.
 pub fn context(canvas: &HtmlCanvasElement) -> Result<Gl, String> {
-    let options = js_sys::Object::new();
-    for (key, value) in [("antialias", true), ("alpha", false), ("depth", true)] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
+    let options =
+        js_sys::JSON::parse(dom::QUICK_LOOK_CONTEXT).map_err(|_| "bad context options")?;
     canvas
         .get_context_with_context_options("webgl2", &options)
         .ok()
@@ -92,6 +92,7 @@ impl Renderer {
         glb: &[u8],
     ) -> Result<Self, String> {
         let program = finish_program(&gl, program)?;
+        crate::mark("program");
         let uniforms = UNIFORMS
             .iter()
             .filter_map(|name| Some((*name, gl.get_uniform_location(&program, name)?)))
@@ -157,6 +158,7 @@ impl Renderer {
             textures.insert((image, srgb), texture(&gl, &bitmap, srgb)?);
             bitmap.close();
         }
+        crate::mark("textures");
         let studio = studio_texture(&gl)?;
         let renderer = Self {
             gl,
@@ -477,9 +479,13 @@ fn texture(gl: &Gl, bitmap: &ImageBitmap, srgb: bool) -> Result<WebGlTexture, St
     Ok(texture)
 }
 
+// The studio's prefiltered light (`STUDIO_RGBA`), computed by build.rs.
+include!(concat!(env!("OUT_DIR"), "/studio_table.rs"));
+const _: () =
+    assert!(STUDIO_RGBA.len() == studio::TABLE_SIZE * (1 + studio::SPECULAR_LEVELS as usize) * 4);
+
 /// The studio's prefiltered light as a float texture (see the shader's `studio`).
 fn studio_texture(gl: &Gl) -> Result<WebGlTexture, String> {
-    let rows = Studio::new().exposed_rgba_rows();
     let height = 1 + studio::SPECULAR_LEVELS as i32;
     let texture = gl.create_texture().ok_or("no texture")?;
     gl.bind_texture(Gl::TEXTURE_2D, Some(&texture));
@@ -492,7 +498,7 @@ fn studio_texture(gl: &Gl) -> Result<WebGlTexture, String> {
         0,
         Gl::RGBA,
         Gl::FLOAT,
-        Some(&Float32Array::from(rows.as_slice())),
+        Some(&Float32Array::from(&STUDIO_RGBA[..])),
     )
     .map_err(|e| format!("{e:?}"))?;
     for (parameter, value) in [

@@ -2,11 +2,16 @@
 //!
 //! The Bevy viewer is a 3 MB module; on a 20 Mbit/s line its download alone
 //! takes over a second, and it needs as long again to start. The model's
-//! coarsest level is tens of kilobytes. So the page's own bundle (already
-//! loaded) fetches that level and draws it at once with a small WebGL2
-//! renderer on a canvas over the viewer's: the viewer's framing, studio
-//! light, shading and tone mapping, turned by the same drags, wheel and keys
-//! (`vitrine_viewer_core::Orbit`).
+//! coarsest level is tens of kilobytes. So this small module of its own
+//! (tens of kilobytes too) fetches that level and draws it at once with a
+//! small WebGL2 renderer on a canvas over the viewer's: the viewer's framing,
+//! studio light, shading and tone mapping, turned by the same drags, wheel
+//! and keys (`vitrine_viewer_core::Orbit`).
+//!
+//! The product page's HTML starts it (`start`) as soon as the canvas has
+//! been parsed, so it does not wait for the page's own bundle to download
+//! and hydrate; the hydrated page starts it too, for pages it renders
+//! itself (client-side navigation), and a second start is a no-op.
 //!
 //! When the viewer draws its own first frame it says so
 //! (`vitrine:viewer-ready`): it has been following the quick look's view
@@ -20,10 +25,10 @@
 mod renderer;
 mod shaders;
 
-use crate::model::viewer::{ModelManifest, ViewerConfig, dom};
 use renderer::{FOV_Y, Renderer};
 use std::cell::RefCell;
 use std::rc::Rc;
+use vitrine_domain::viewer::{ModelManifest, ViewerConfig, dom};
 use vitrine_viewer_core::orbit::AUTO_ROTATE_RADIANS_PER_SECOND;
 use vitrine_viewer_core::{Orbit, ViewKey, glb};
 use wasm_bindgen::JsCast;
@@ -34,13 +39,19 @@ use web_sys::{HtmlCanvasElement, HtmlElement};
 /// Pixels of wheel movement that count as one notch (as in the viewer).
 const PIXELS_PER_NOTCH: f64 = 100.0;
 
-/// Starts the quick look for the viewer canvas with this id. It fetches the
-/// manifest and the coarsest level at once (the viewer then reads both from
-/// the browser's cache), and never throws: failures are reported on the canvas.
+/// Starts the quick look for the viewer canvas with this id, unless it has
+/// started there already. It fetches the manifest and the coarsest level at
+/// once (the viewer then reads both from the browser's cache), and never
+/// throws: failures are reported on the canvas.
+#[wasm_bindgen]
 pub fn start(canvas_id: &str) {
     let Some(canvas) = element::<HtmlCanvasElement>(canvas_id) else {
         return;
     };
+    if canvas.has_attribute(dom::QUICK_LOOK_ATTR) {
+        return;
+    }
+    mark("start");
     wasm_bindgen_futures::spawn_local(async move {
         set(&canvas, dom::QUICK_LOOK_ATTR, "loading");
         if let Err(reason) = run(&canvas).await {
@@ -63,32 +74,35 @@ async fn run(canvas: &HtmlCanvasElement) -> Result<(), String> {
         .parent_element()
         .and_then(|parent| {
             parent
-                .query_selector("canvas.viewer-quick-look")
+                .query_selector(&format!("canvas.{}", dom::QUICK_LOOK_CANVAS_CLASS))
                 .ok()
                 .flatten()
         })
         .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
         .ok_or("no quick-look canvas")?;
-    // The page's head preloads the manifest: it is here in a moment.
-    let manifest: ModelManifest = serde_json::from_slice(&fetch(&manifest_url)?.await?)
-        .map_err(|e| format!("bad manifest: {e}"))?;
-    let coarsest = manifest.levels.last().ok_or("the manifest has no levels")?;
-    let level_url = web_sys::Url::new_with_base(&coarsest.file, &manifest_url)
-        .map_err(|_| "bad level URL")?
-        .href();
-    // The level travels while the context is made (which holds the page
-    // up for a while on a software renderer) and the shaders are built.
-    let level = fetch(&level_url)?;
+    // The page's head preloads the manifest and the coarsest level: they
+    // travel while the context is made (which holds the page up for a while
+    // on a software renderer) and the shaders are built.
+    let manifest = fetch(&manifest_url)?;
     let gl = renderer::context(&overlay)?;
+    mark("context");
     let program = renderer::start_program(&gl);
     let loaded = async {
+        let manifest: ModelManifest =
+            serde_json::from_slice(&manifest.await?).map_err(|e| format!("bad manifest: {e}"))?;
+        let coarsest = manifest.levels.last().ok_or("the manifest has no levels")?;
+        let level_url = web_sys::Url::new_with_base(&coarsest.file, &manifest_url)
+            .map_err(|_| "bad level URL")?
+            .href();
         let program = program?;
-        let bytes = level.await?;
+        let bytes = fetch(&level_url)?.await?;
+        mark("level");
         if viewer_ready(canvas) {
             return Err("the viewer drew first".to_string());
         }
         let scene = glb::read(&bytes).map_err(|e| e.to_string())?;
         let renderer = Renderer::new(gl.clone(), program, scene, &bytes).await?;
+        mark("uploaded");
         Ok((manifest, renderer))
     };
     let (manifest, renderer) = match loaded.await {
@@ -197,7 +211,10 @@ fn frame_loop(canvas: HtmlCanvasElement, overlay: HtmlCanvasElement, view: Rc<Re
         view.frames_drawn += 1;
         match view.frames_drawn {
             // Shown from this frame on.
-            1 => set(&canvas, dom::QUICK_LOOK_ATTR, "drawing"),
+            1 => {
+                mark("drawn");
+                set(&canvas, dom::QUICK_LOOK_ATTR, "drawing");
+            }
             // The next frame has begun: the first one is on screen.
             2 => report_first_frame(&canvas),
             _ => {}
@@ -426,6 +443,15 @@ fn element<T: JsCast>(id: &str) -> Option<T> {
         .get_element_by_id(id)?
         .dyn_into::<T>()
         .ok()
+}
+
+/// A `performance.mark` named `vitrine:quick-look:<step>`: where the time
+/// to the first frame goes shows in the browser's performance panel (and
+/// in `bench/first-frame-timeline.mjs`).
+fn mark(step: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(&format!("vitrine:quick-look:{step}"));
+    }
 }
 
 fn set(element: &HtmlElement, name: &str, value: &str) {
