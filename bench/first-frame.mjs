@@ -79,6 +79,10 @@ async function visit(url, conditions, { firstFrame, settled, later }) {
   await settled(page);
   await page.waitForTimeout(500);
   const laterMs = later ? await later(page) : null;
+  // Where the page's time went (Vitrine's performance marks), for the record.
+  const marks = await page.evaluate(() => performance.getEntriesByType("mark")
+    .filter((m) => m.name.startsWith("vitrine:"))
+    .map((m) => `${Math.round(m.startTime)} ${m.name.replace("vitrine:", "")}`).join(" | "));
   // Model bytes: the GLBs and manifests from the asset store (not the
   // poster or the product photos, which are there too: they count in [all]).
   const model = finished.filter((f) => /^\/assets\/.*\.(glb|json)$/.test(new URL(f.url || "http://x/").pathname));
@@ -88,6 +92,7 @@ async function visit(url, conditions, { firstFrame, settled, later }) {
   return {
     ms,
     laterMs,
+    marks,
     before: sum(model.filter(early)),
     total: sum(model),
     pageBefore: sum(finished.filter(early)),
@@ -138,7 +143,8 @@ const { products } = await (await fetch(`${base}/api/v1/products`)).json();
 console.log(`first 3D frame, median of ${runs} cold runs per cell; headless Chromium ${browser.version()}, SwiftShader`);
 console.log("MB: model bytes (GLBs, manifest) before the first frame / in all; [everything before the first frame, page and code included]");
 console.log("vitrine ms: the first 3D frame (the page's quick look of the coarsest level, or the viewer's if it came first); viewer ms: the Bevy viewer's own first frame");
-console.log("model | GLB MB | network | vitrine ms (MB before / total) [all] | viewer ms | model-viewer ms (MB before / total) [all] | time ratio | vitrine before / GLB");
+console.log("ms cells: median (fastest-slowest); ratio: vitrine's median over model-viewer's median, and over model-viewer's fastest run (it has runs of two speeds)");
+console.log("model | GLB MB | network | vitrine ms (MB before / total) [all] | viewer ms | model-viewer ms (MB before / total) [all] | time ratio (vs fastest) | vitrine before / GLB");
 for (const summary of products) {
   if (only.length && !only.includes(summary.slug)) continue;
   const product = await (await fetch(`${base}/api/v1/products/${summary.slug}`)).json();
@@ -146,13 +152,17 @@ for (const summary of products) {
   const glbBytes = (await (await fetch(new URL(product.model_url, base))).arrayBuffer()).byteLength;
   for (const network of NETWORKS) {
     const results = {};
+    const samplesOf = {};
     for (const viewer of [vitrine, modelViewer]) {
       const samples = [];
       for (let run = 0; run < runs; run++) {
         samples.push(await visit(viewer.url(product), network.conditions, viewer));
       }
+      samplesOf[viewer.name] = samples;
       results[viewer.name] = {
         ms: median(samples.map((s) => s.ms)),
+        fastest: Math.min(...samples.map((s) => s.ms)),
+        slowest: Math.max(...samples.map((s) => s.ms)),
         laterMs: median(samples.map((s) => s.laterMs)),
         before: median(samples.map((s) => s.before)),
         total: median(samples.map((s) => s.total)),
@@ -160,9 +170,14 @@ for (const summary of products) {
       };
     }
     const v = results.vitrine, m = results["model-viewer"];
+    // A run far slower than the rest: say where its time went.
+    for (const run of samplesOf.vitrine.filter((s) => s.ms > 2 * v.ms)) {
+      console.log(`  slow vitrine run, ${run.ms} ms: ${run.marks}`);
+    }
     console.log(
-      `${product.slug} | ${mb(glbBytes)} | ${network.name} | ${v.ms} (${mb(v.before)} / ${mb(v.total)}) [${mb(v.pageBefore)}] | ${v.laterMs} | ` +
-        `${m.ms} (${mb(m.before)} / ${mb(m.total)}) [${mb(m.pageBefore)}] | ${(v.ms / m.ms).toFixed(2)}x | ` +
+      `${product.slug} | ${mb(glbBytes)} | ${network.name} | ${v.ms} (${v.fastest}-${v.slowest}) (${mb(v.before)} / ${mb(v.total)}) [${mb(v.pageBefore)}] | ${v.laterMs} | ` +
+        `${m.ms} (${m.fastest}-${m.slowest}) (${mb(m.before)} / ${mb(m.total)}) [${mb(m.pageBefore)}] | ` +
+        `${(v.ms / m.ms).toFixed(2)}x (${(v.ms / m.fastest).toFixed(2)}x) | ` +
         `${((v.before / glbBytes) * 100).toFixed(1)} %`,
     );
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Prints the shipped size of the two wasm bundles (hydrate and 3D viewer):
-# raw cargo output, as shipped (after wasm-bindgen and wasm-opt: -Oz for the
-# hydrate bundle, function merging for the viewer; see build_site in ./x),
+# Prints the shipped size of the three wasm bundles (hydrate, quick look and
+# 3D viewer): raw cargo output, as shipped (after wasm-bindgen and wasm-opt:
+# -Oz for the hydrate bundle and the quick look, function merging for the
+# viewer; see build_site in ./x),
 # and brotli -q 11 (what browsers download), beside the budget the viewer
 # issue sets (3 MB brotli, 3,000,000 bytes).
 #
@@ -28,7 +29,10 @@ row() { # row NAME CRATE_WASM SHIPPED_WASM BUDGET
 }
 row hydrate "$TARGET/wasm32-unknown-unknown/wasm-release/vitrine_frontend.wasm" \
   "$SITE/pkg/$(field app_output_name)_bg.wasm" "-"
+row quick-look "$TARGET/wasm32-unknown-unknown/wasm-release/vitrine_quick_look.wasm" \
+  "$SITE/pkg/$(field quick_look_wasm)" "-"
 row viewer "$TARGET/wasm32-unknown-unknown/wasm-release/vitrine_viewer.wasm" \
   "$SITE/pkg/$(field viewer_wasm)" "3.00 MB"
-js_br=$(cat "$SITE/pkg/$(field app_output_name).js.br" "$SITE/pkg/$(field viewer_js).br" | wc -c)
-echo "JS glue (both bundles, brotli): $(mb "$js_br")"
+js_br=$(cat "$SITE/pkg/$(field app_output_name).js.br" "$SITE/pkg/$(field quick_look_js).br" \
+  "$SITE/pkg/$(field viewer_js).br" | wc -c)
+echo "JS glue (all three bundles, brotli): $(mb "$js_br")"
