@@ -1,7 +1,9 @@
 //! What server functions may use on the server: the shop (stores, payment)
 //! and settings, provided as Leptos context by the server for every request.
 
+use crate::api::ViewerBoot;
 use crate::forms::FormFeedback;
+use crate::model::viewer::ViewerConfig;
 use leptos::prelude::{ServerFnError, use_context};
 use vitrine_domain::customer::Customer;
 use vitrine_domain::shop::Shop;
@@ -43,6 +45,25 @@ impl Services {
     pub fn asset_key<'a>(&self, url: &'a str) -> Option<&'a str> {
         url.strip_prefix(self.asset_base_url.as_str())?
             .strip_prefix('/')
+    }
+
+    /// What a page needs to start the quick look and the viewer on
+    /// `config`'s model (the product page, the admin's 3D preview).
+    pub fn viewer_boot(
+        &self,
+        config: ViewerConfig,
+        coarsest_level_url: Option<String>,
+        poster_url: Option<String>,
+    ) -> ViewerBoot {
+        ViewerBoot {
+            module_js: self.viewer_js_url.clone(),
+            module_wasm: self.viewer_wasm_url.clone(),
+            quick_look_js: self.quick_look_js_url.clone(),
+            quick_look_wasm: self.quick_look_wasm_url.clone(),
+            coarsest_level_url,
+            config,
+            poster_url,
+        }
     }
 }
 

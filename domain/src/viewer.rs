@@ -39,6 +39,13 @@ pub struct ModelManifest {
     pub poster: Option<String>,
 }
 
+impl ModelManifest {
+    /// The level shown first: the coarsest, last in [`Self::levels`].
+    pub fn coarsest_level(&self) -> Option<&ModelLevel> {
+        self.levels.last()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelLevel {

@@ -316,23 +316,19 @@ pub async fn admin_model(
                 let pinned_level = lod.trim().parse().ok().filter(|l| *l < levels.len());
                 let rendered = manifest.as_ref().and_then(|m| m.poster.clone());
                 Some(ModelOnShow {
-                    boot: crate::api::ViewerBoot {
-                        module_js: s.viewer_js_url.clone(),
-                        module_wasm: s.viewer_wasm_url.clone(),
-                        quick_look_js: s.quick_look_js_url.clone(),
-                        quick_look_wasm: s.quick_look_wasm_url.clone(),
-                        coarsest_level_url: manifest
-                            .as_ref()
-                            .and_then(|m| m.levels.last())
-                            .map(|level| url(&level.file)),
-                        config: ViewerConfig {
+                    boot: s.viewer_boot(
+                        ViewerConfig {
                             model_url: url(&files.model_key),
                             manifest_url,
                             pinned_level,
                             label: format!("3D preview of {}", product.title),
                         },
-                        poster_url: product.model_poster_url.clone(),
-                    },
+                        manifest
+                            .as_ref()
+                            .and_then(|m| m.coarsest_level())
+                            .map(|level| url(&level.file)),
+                        product.model_poster_url.clone(),
+                    ),
                     model_url: url(&files.model_key),
                     level_urls: manifest
                         .as_ref()

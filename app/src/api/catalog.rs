@@ -73,19 +73,14 @@ pub async fn get_product(slug: String) -> Result<Option<ProductPageData>, Server
         Some(url) => coarsest_level_url(&services, url).await,
         None => None,
     };
-    let viewer = product.model_url.clone().map(|model_url| ViewerBoot {
-        module_js: services.viewer_js_url.clone(),
-        module_wasm: services.viewer_wasm_url.clone(),
-        quick_look_js: services.quick_look_js_url.clone(),
-        quick_look_wasm: services.quick_look_wasm_url.clone(),
-        coarsest_level_url,
-        config: ViewerConfig {
+    let viewer = product.model_url.clone().map(|model_url| {
+        let config = ViewerConfig {
             model_url,
             manifest_url: product.model_manifest_url.clone(),
             pinned_level: None,
             label: format!("3D view of {}", product.title),
-        },
-        poster_url: product.model_poster_url.clone(),
+        };
+        services.viewer_boot(config, coarsest_level_url, product.model_poster_url.clone())
     });
     Ok(Some(ProductPageData {
         product,
@@ -105,8 +100,7 @@ async fn coarsest_level_url(
     let key = services.asset_key(manifest_url)?;
     match services.manifests.manifest(key).await {
         Ok(manifest) => manifest?
-            .levels
-            .last()
+            .coarsest_level()
             .map(|level| services.asset_url(&level.file)),
         Err(e) => {
             tracing::warn!(error = %e, manifest = key, "cannot read a model's manifest");

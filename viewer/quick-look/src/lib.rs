@@ -90,7 +90,9 @@ async fn run(canvas: &HtmlCanvasElement) -> Result<(), String> {
     let loaded = async {
         let manifest: ModelManifest =
             serde_json::from_slice(&manifest.await?).map_err(|e| format!("bad manifest: {e}"))?;
-        let coarsest = manifest.levels.last().ok_or("the manifest has no levels")?;
+        let coarsest = manifest
+            .coarsest_level()
+            .ok_or("the manifest has no levels")?;
         let level_url = web_sys::Url::new_with_base(&coarsest.file, &manifest_url)
             .map_err(|_| "bad level URL")?
             .href();
